@@ -1,0 +1,57 @@
+#ifndef ISOBOX_NS_H
+#define ISOBOX_NS_H
+
+#include <sched.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+
+/* Creating namespaces and setting them up (nsinit -p..., encapsulate,
+ * ssd-isolate --isolate). Each function does one step and returns 0, or -1
+ * with errno set; the caller prints the message. */
+
+/* Set-up steps done inside, after the fork (ns_setup). */
+#define NS_PRIVATE_ROOT 1u   /* make "/" recursively private (needs CLONE_NEWNS) */
+#define NS_MOUNT_PROC 2u     /* fresh /proc for the new PID namespace */
+#define NS_MOUNT_IPC 4u      /* fresh /dev/shm (tmpfs) and /dev/mqueue (mqueue) */
+#define NS_LO_UP 8u          /* bring "lo" up (needs CLONE_NEWNET) */
+#define NS_MAP_ROOT 16u      /* with CLONE_NEWUSER: map the caller to uid/gid 0, else to itself */
+#define NS_DIE_WITH_PARENT 32u /* the child gets SIGKILL when the parent dies */
+
+struct ns_config {
+	int clone_flags;  /* CLONE_NEW* to create */
+	unsigned setup;   /* NS_* */
+};
+
+/* Parse "pid,mount,ipc,uts,net,cgroup,user,time" (or "all") into CLONE_NEW*
+ * flags. -1 with errno EINVAL and *bad pointing at the unknown word. */
+int ns_parse_list(const char *list, int *flags, const char **bad);
+
+/* unshare(2) the namespaces of c (the user namespace first, with its id maps
+ * written), then fork. Returns the child's pid in the parent, 0 in the child,
+ * -1 on error with *step naming what failed. The child is PID 1 of a new PID
+ * namespace when CLONE_NEWPID was asked; it must then call ns_setup. */
+pid_t ns_spawn(const struct ns_config *c, const char **step);
+
+/* In the child: the NS_* set-up steps. -1 with *step naming what failed. */
+int ns_setup(const struct ns_config *c, const char **step);
+
+/* In the parent: relay every signal to child until it exits (like
+ * unshare --fork). Signals must be blocked (reaper_block_signals).
+ * Returns the child's exit code (128+N if it died of signal N). */
+int ns_wait_relay(pid_t child);
+
+/* Single steps, also usable on their own. */
+int ns_write_id_maps(uid_t inside_uid, uid_t outside_uid, gid_t inside_gid, gid_t outside_gid);
+int ns_make_private(void);
+int ns_mount_proc(void);
+int ns_mount_ipc(void);
+int ns_lo_up(void);
+
+#endif
