@@ -68,7 +68,7 @@ struct encap {
 	size_t n_tmpfs;
 	const char *hostname;
 	int share_net, verbose, userns;
-	char *list;               /* the writable entries, '|' replaced by NUL */
+	const char *list;         /* the writable list as given */
 	const char **entries;
 	int *entry_fd;
 	size_t n_entries;
@@ -97,6 +97,8 @@ static int parse_list(struct encap *e, char *list)
 
 	if (!*list)
 		return 0;
+	if (*list == '|' || list[strlen(list) - 1] == '|' || strstr(list, "||"))
+		return bad("empty element in the writable list '", e->list, "'");
 	for (p = list; *p; p++)
 		n += *p == '|';
 	e->entries = calloc(n, sizeof *e->entries);
@@ -107,8 +109,6 @@ static int parse_list(struct encap *e, char *list)
 		char *end = strchr(p, '|');
 		if (end)
 			*end = 0;
-		if (!*p)
-			return bad("empty entry in the writable list (at position ", i == 0 ? "1)" : "> 1)", "");
 		if (*p != '/')
 			return bad("writable entry '", p, "' is not an absolute path");
 		e->entries[i] = p;
@@ -122,6 +122,7 @@ static int parse_list(struct encap *e, char *list)
 static int parse(struct encap *e, int argc, char **argv, int *done)
 {
 	struct opt_state st;
+	char *copy;
 	long v;
 	int id;
 
@@ -174,7 +175,10 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 		return bad("missing COMMAND (see encapsulate --help)", "", "");
 	e->list = argv[st.ind];
 	e->argv = argv + st.ind + 1;
-	return parse_list(e, e->list);
+	copy = strdup(e->list); /* cut into entries; argv stays as the caller wrote it */
+	if (!copy)
+		return bad("out of memory", "", "");
+	return parse_list(e, copy);
 }
 
 /* Inside the namespaces, as PID 1: build the view, give up all power, then
@@ -189,7 +193,13 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 
 	/* The caller's descriptors first: one on a host directory would be a
 	 * way out of the view (runc CVE-2024-21626, the original's fd 7). */
-	if (confine_close_fds(e->keep, e->n_keep, &step) < 0 || ns_setup(nc, &step) < 0)
+	if (confine_close_fds(e->keep, e->n_keep, &step) < 0)
+		goto fail;
+	if (mnt_make_private_root() < 0) {
+		step = "cannot make / private (a chroot whose mount may be shared?)";
+		goto fail;
+	}
+	if (ns_setup(nc, &step) < 0)
 		goto fail;
 	if (e->hostname && sethostname(e->hostname, strlen(e->hostname)) < 0) {
 		step = "cannot set the host name";
@@ -306,7 +316,7 @@ int encapsulate_main(int argc, char **argv)
 	/* "cgroup where available": the kernel says so through /proc. */
 	if (stat("/proc/self/ns/cgroup", &st) == 0)
 		nc.clone_flags |= CLONE_NEWCGROUP;
-	nc.setup = NS_PRIVATE_ROOT | NS_DIE_WITH_PARENT | (e.share_net ? 0 : NS_LO_UP);
+	nc.setup = NS_DIE_WITH_PARENT | (e.share_net ? 0 : NS_LO_UP);
 	if (isatty(0) && tcgetpgrp(0) == getpgrp())
 		fg = getpgrp();
 	child = ns_spawn(&nc, &step);

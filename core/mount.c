@@ -70,7 +70,9 @@ static int move_mount_(int from, const char *from_path, int to, const char *to_p
 
 static int setattr_(int fd, unsigned at_flags, uint64_t set)
 {
-	struct mount_attr_k a = {set, 0, 0, 0};
+	/* Private as well: a clone of a shared mount joins its peer group, and
+	 * host mounts would then propagate in (bubblewrap's MS_SLAVE flaw). */
+	struct mount_attr_k a = {set, 0, MS_PRIVATE, 0};
 	return (int)syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | at_flags, &a, sizeof a);
 }
 
@@ -102,6 +104,58 @@ static void trace(const struct mnt_view *v, const char *step, const char *path)
 {
 	if (v->trace)
 		v->trace(step, path);
+}
+
+/* Is the mount holding FD shared (does what is mounted on it propagate to
+ * peers)? statmount (Linux 6.8) answers for a mount outside our root, where
+ * mountinfo stays silent; without it: ENOSYS, and the caller refuses. */
+static int is_shared(int fd)
+{
+	unsigned char stx[256], sm[512];
+	uint64_t req[3], id, prop;
+	uint32_t mask;
+
+	memset(stx, 0, sizeof stx);
+	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x4000u /* STATX_MNT_ID_UNIQUE */, stx) < 0)
+		return -1;
+	memcpy(&mask, stx, sizeof mask);
+	if (!(mask & 0x4000u)) { /* no STATX_MNT_ID_UNIQUE: before Linux 6.8 */
+		errno = ENOSYS;
+		return -1;
+	}
+	memcpy(&id, stx + 144, sizeof id);
+	req[0] = 24; /* struct mnt_id_req v0: size, spare, mnt_id, param */
+	req[1] = id;
+	req[2] = 2; /* STATMOUNT_MNT_BASIC */
+	if (syscall(457 /* statmount */, req, sm, sizeof sm, 0) < 0)
+		return -1;
+	memcpy(&prop, sm + 72, sizeof prop); /* mnt_propagation */
+	return (prop & MS_SHARED) != 0;
+}
+
+int mnt_make_private_root(void)
+{
+	int fd, shared;
+
+	if (ns_make_private() == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -1;
+	/* "/" is not a mount point (a chroot into a plain directory). Only the
+	 * mount holding it could carry what we mount over "/" to the host:
+	 * go on only if it provably does not (fail closed). */
+	fd = open("/", O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	shared = is_shared(fd);
+	close_keep_errno(fd);
+	if (shared < 0)
+		return -1;
+	if (shared) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
 }
 
 int mnt_open_entry(const char *path)

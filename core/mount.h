@@ -41,6 +41,12 @@ struct mnt_fail {
  * read-only. The working directory is "/" afterwards. */
 int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f);
 
+/* Make "/" and every mount under it private (nothing mounted inside reaches
+ * the host, nothing the host mounts later appears inside). Where "/" is not
+ * a mount point (a chroot), accepted only if the mount holding it is known
+ * not to be shared (statmount, Linux 6.8); EINVAL or ENOSYS otherwise. */
+int mnt_make_private_root(void);
+
 /* Open PATH O_PATH|O_CLOEXEC with the caller's current credentials,
  * following symlinks: the only way a writable entry is looked up outside the
  * view. Refuses a path that is not absolute (EINVAL). */
