@@ -614,35 +614,21 @@ def test_argv_passes_unchanged(who):
     assert p.stdout == '[-v]\n'
 
 
-def is_open(fd):
-    try:
-        fcntl.fcntl(fd, fcntl.F_GETFD)
-        return True
-    except OSError:
-        return False
-
-
 def test_descriptors_above_2_are_closed_unless_kept(who, world_tmp):
     f = world_tmp / 'fdfile'
     f.write_text('')
     os.chmod(f, 0o666)
-    free = [n for n in range(3, 10) if not is_open(n)]  # dash's >&N wants one digit
-    if len(free) < 2:
-        pytest.skip('no two free descriptors below 10')
-    fd5, fd7 = free[:2]
-    for n in (fd5, fd7):
-        tmp = os.open(f, os.O_RDWR)
-        os.dup2(tmp, n)
-        os.close(tmp)
+    fd5, fd7 = os.open(f, os.O_RDWR), os.open(f, os.O_RDWR)
+    probe = ('import os, sys\n'
+             'fds = [int(n) for n in sys.argv[1:] if os.path.exists("/proc/self/fd/" + n)]\n'
+             'print(fds)\n'
+             'for n in fds: os.write(n, b"w\\n")')
     try:
-        os.set_inheritable(fd5, True)
-        os.set_inheritable(fd7, True)
-        script = 'for n in 3 4 5 6 7 8 9; do [ -e /proc/self/fd/$n ] && echo $n; done; true'
-        p = run(enc(who, '', 'sh', '-c', script), check=0, pass_fds=(fd5, fd7))
-        assert p.stdout.split() == []
-        p = run(enc(who, '--keep-fd', str(fd5), '', 'sh', '-c', script + '; echo w >&%d' % fd5),
+        p = run(enc(who, '', PY, '-c', probe, str(fd5), str(fd7)), check=0, pass_fds=(fd5, fd7))
+        assert p.stdout == '[]\n'
+        p = run(enc(who, '--keep-fd', str(fd5), '', PY, '-c', probe, str(fd5), str(fd7)),
                 check=0, pass_fds=(fd5, fd7))
-        assert p.stdout.split() == [str(fd5)]
+        assert p.stdout == '[%d]\n' % fd5
         assert f.read_text() == 'w\n'  # a kept descriptor is the caller's choice
     finally:
         os.close(fd5)
@@ -735,6 +721,8 @@ def test_root_that_cannot_be_pivoted_uses_the_switch_root_path(tmp_path):
     busybox = shutil.which('busybox')
     if not busybox:
         pytest.skip('busybox-static not installed')
+    if b'ld-linux' in open(ISOBOX, 'rb').read(4096):
+        pytest.skip('the chroot needs a static binary (release variant)')
     root = tmp_path / 'root'
     for d in ('bin', 'proc', 'dev', 'tmp', 'w'):
         (root / d).mkdir(parents=True)
