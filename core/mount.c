@@ -100,6 +100,16 @@ static int fail(struct mnt_fail *f, const char *step, const char *path)
 	return -1;
 }
 
+/* PATH points into a buffer about to be freed: the message needs a copy
+ * (the process exits after printing it, so it is never freed). */
+static int fail_copy(struct mnt_fail *f, const char *step, const char *path)
+{
+	int e = errno;
+	char *copy = strdup(path);
+	errno = e;
+	return fail(f, step, copy ? copy : "");
+}
+
 static void trace(const struct mnt_view *v, const char *step, const char *path)
 {
 	if (v->trace)
@@ -357,21 +367,24 @@ static int ro_walk(int tree, struct mnt_fail *f)
 		if (!in[i])
 			continue;
 		fd = ids[i] == root ? dup(tree) : open_in(tree, points[i], O_NOFOLLOW, RESOLVE_NO_SYMLINKS_);
-		if (fd < 0) {
-			fail(f, "cannot reach mount point", points[i]);
+		if (fd < 0) { /* gone from sight: the path leads into what covers it */
+			fail_copy(f, errno == ENOENT || errno == ENOTDIR
+			                 ? "cannot make read-only (covered by another mount; needs Linux 5.12)"
+			                 : "cannot reach mount point",
+			          points[i]);
 			goto out;
 		}
 		if (mount_id_of(fd, &id) < 0 || id != ids[i]) {
 			if (id != ids[i])
 				errno = EBUSY;
 			close_keep_errno(fd);
-			fail(f, "cannot make read-only (covered by another mount; needs Linux 5.12)",
-			     points[i]);
+			fail_copy(f, "cannot make read-only (covered by another mount; needs Linux 5.12)",
+			          points[i]);
 			goto out;
 		}
 		if (remount_ro(fd) < 0) {
 			close_keep_errno(fd);
-			fail(f, "cannot remount read-only", points[i]);
+			fail_copy(f, "cannot remount read-only", points[i]);
 			goto out;
 		}
 		close(fd);

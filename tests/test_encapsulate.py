@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import ISOBOX, NOBODY, SETPRIV_NOBODY, run
+from conftest import ISOBOX, NOBODY, SETPRIV_NOBODY, run, tool
 
 PY = '/usr/bin/python3'
 TIOCSTI = 0x5412
@@ -740,3 +740,56 @@ chroot "$R" /bin/isobox encapsulate -v /w /bin/busybox sh -c '
     assert 'MS_MOVE + chroot' in p.stderr
     assert 'Read-only file system' in p.stdout and int(p.stdout.split()[-1]) <= 4
     assert (root / 'w' / 'ok').exists()
+
+
+# --- kernels without mount_setattr (before 5.12): the mountinfo walk --------------------
+
+SYS_MOUNT_SETATTR = 442  # x86_64 (and every architecture with the unified table)
+UNSTACK = 'for m in $(findmnt -rn -o TARGET | sort | uniq -d); do umount "$m"; done\n'
+
+
+def enosys_enc(who):
+    """Shell words: encapsulate as WHO on a kernel that says ENOSYS to mount_setattr."""
+    cmd = [tool('enosys'), str(SYS_MOUNT_SETATTR), ISOBOX, 'encapsulate']
+    return ' '.join(shlex.quote(a) for a in (SETPRIV_NOBODY + cmd if who == 'nobody' else cmd))
+
+
+@pytest.fixture
+def x86_64():
+    if os.uname().machine != 'x86_64':
+        pytest.skip('syscall number of mount_setattr hard-wired for x86_64')
+
+
+def test_without_mount_setattr_every_mount_is_still_read_only(who, world_tmp, x86_64):
+    w = world_tmp / 'w'
+    w.mkdir()
+    owned_by(who, w)
+    d = world_tmp / 'flagged'
+    d.mkdir()
+    p = in_private_ns(UNSTACK + '''
+mount -t tmpfs -o nosuid,nodev,noexec flagged "$D"
+$ENC -v "$W" sh -c 'touch "$W/ok"; touch /etc/x "$D/x" 2>&1; cat /proc/self/mountinfo'
+''', env=dict(os.environ, W=str(w), D=str(d), ENC=enosys_enc(who)), check=0)
+    assert 'no mount_setattr: remounting each mount read-only' in p.stderr
+    assert p.stdout.count('Read-only file system') == 2 and (w / 'ok').exists()
+    mounts = mountinfo(''.join(l + '\n' for l in p.stdout.splitlines() if l[:1].isdigit()))
+    assert {'ro', 'nosuid', 'nodev', 'noexec'} <= dict(mounts)[str(d)]
+    for point, opts in mounts:
+        if point in ('/proc', str(w)) or point.startswith('/dev/'):
+            continue  # the entry, the fresh /proc, the device nodes kept usable
+        assert 'ro' in opts, (point, opts)
+
+
+def test_without_mount_setattr_a_covered_mount_fails_closed(who, world_tmp, x86_64):
+    """A mount hidden under another cannot be reached to be remounted: the
+    original encapsulate left it writable; here the run is refused."""
+    a = world_tmp / 'a'
+    (a / 'b').mkdir(parents=True)
+    p = in_private_ns(UNSTACK + '''
+mount -t tmpfs -o mode=1777 inner "$A/b"
+mount -t tmpfs -o mode=1777 cover "$A"
+$ENC '' touch "$RAN"
+''', env=dict(os.environ, A=str(a), RAN=str(world_tmp / 'RAN'), ENC=enosys_enc(who)))
+    assert p.returncode == 125, p
+    assert len(p.stderr.splitlines()) == 1 and '%s/b' % a in p.stderr and 'covered' in p.stderr
+    assert not (world_tmp / 'RAN').exists()
