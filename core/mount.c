@@ -179,12 +179,27 @@ int mnt_open_entry(const char *path)
 
 /* --- fallback for kernels without mount_setattr (before 5.12) ----------- */
 
-/* The mount id of an open file, from /proc/self/fdinfo (Linux 3.15). */
+/* The mount id of an open file: statx STATX_MNT_ID (Linux 5.8, needs no
+ * /proc, which an initramfs may not have mounted yet), else
+ * /proc/self/fdinfo (Linux 3.15). */
 static int mount_id_of(int fd, long *id)
 {
 	char path[48], num[24], buf[512], *p;
+	unsigned char stx[256];
+	uint32_t mask;
+	uint64_t mnt;
 	ssize_t n;
 	int info;
+
+	memset(stx, 0, sizeof stx);
+	if (syscall(SYS_statx, fd, "", AT_EMPTY_PATH, 0x1000u /* STATX_MNT_ID */, stx) == 0) {
+		memcpy(&mask, stx, sizeof mask);
+		if (mask & 0x1000u) {
+			memcpy(&mnt, stx + 144, sizeof mnt); /* stx_mnt_id */
+			*id = (long)mnt;
+			return 0;
+		}
+	}
 
 	strcpy(path, "/proc/self/fdinfo/");
 	strcat(path, fmt_u(num, (unsigned long)fd));
@@ -493,8 +508,24 @@ static int add_tmpfs(int tree, const char *path, struct mnt_fail *f)
  * inside it (the original bound non-recursively and lost nested mounts),
  * then attached where the same path leads inside the view. A symlink swapped
  * in meanwhile makes the two lookups disagree: refused, not followed. */
-static int add_writable(int tree, int src, const char *path, struct mnt_fail *f)
+/* Do A and B name the same directory of the same mount? */
+static int same_place(int a, int b)
 {
+	struct stat sa, sb;
+	long ma, mb;
+
+	if (fstat(a, &sa) < 0 || fstat(b, &sb) < 0)
+		return -1;
+	if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino)
+		return 0;
+	if (mount_id_of(a, &ma) < 0 || mount_id_of(b, &mb) < 0)
+		return -1;
+	return ma == mb;
+}
+
+static int add_writable(int *tree_io, int src, const char *path, struct mnt_fail *f)
+{
+	int tree = *tree_io, top;
 	struct stat a, b;
 	int clone, target;
 
@@ -522,12 +553,26 @@ static int add_writable(int tree, int src, const char *path, struct mnt_fail *f)
 		errno = ESTALE;
 		return fail(f, "changed while the view was built", path);
 	}
+	top = same_place(target, tree);
+	if (top < 0) {
+		close_keep_errno(target);
+		close_keep_errno(clone);
+		return fail(f, "cannot stat", path);
+	}
 	if (move_mount_(clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		close_keep_errno(target);
 		close_keep_errno(clone);
 		return fail(f, "cannot mount", path);
 	}
 	close(target);
+	if (top) {
+		/* The entry is "/": it now covers the tree's root, and a lookup
+		 * that starts at a directory never steps onto what is mounted on
+		 * that very directory. From here on the entry is the tree. */
+		close(tree);
+		*tree_io = clone;
+		return 0;
+	}
 	close(clone);
 	return 0;
 }
@@ -632,10 +677,6 @@ int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 		if (ro_walk(tree, f) < 0)
 			goto out;
 	}
-	for (i = 0; i < N_DEV; i++)
-		if (dev[i] >= 0 && attach_at(tree, dev[i], dev_nodes[i], 0, RESOLVE_NO_SYMLINKS_, f,
-		                             "no such device node inside") < 0)
-			goto out;
 	for (i = 0; i < v->n_tmpfs; i++) {
 		trace(v, "tmpfs on ", v->tmpfs[i]);
 		if (add_tmpfs(tree, v->tmpfs[i], f) < 0)
@@ -643,9 +684,15 @@ int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 	}
 	for (i = 0; i < v->n_writable; i++) {
 		trace(v, "writable: ", v->writable[i]);
-		if (add_writable(tree, v->writable_fd[i], v->writable[i], f) < 0)
+		if (add_writable(&tree, v->writable_fd[i], v->writable[i], f) < 0)
 			goto out;
 	}
+	/* Last, so that an entry like "/" or "/dev" (nodev) does not cover
+	 * them; a node that is not there (--tmpfs /dev) is the user's choice. */
+	for (i = 0; i < N_DEV; i++)
+		if (dev[i] >= 0 && attach_at(tree, dev[i], dev_nodes[i], 0, RESOLVE_NO_SYMLINKS_, f,
+		                             "no such device node inside") < 0 && errno != ENOENT)
+			goto out;
 	if (enter_root(tree, v, f) < 0 || fresh_proc(v, f) < 0)
 		goto out;
 	rc = 0;

@@ -793,3 +793,12 @@ $ENC '' touch "$RAN"
     assert p.returncode == 125, p
     assert len(p.stderr.splitlines()) == 1 and '%s/b' % a in p.stderr and 'covered' in p.stderr
     assert not (world_tmp / 'RAN').exists()
+
+
+def test_root_as_an_entry_makes_the_view_writable_but_keeps_the_rest(who, world_tmp):
+    """'/' as an entry covers the read-only tree; /proc, the device nodes and
+    the lack of capabilities stay what they always are."""
+    p = run(enc(who, '/', 'sh', '-c', 'touch "$1/x" && echo x > /dev/null && ls /proc | grep -c "^[0-9]";'
+                'grep CapEff /proc/self/status', 'sh', str(world_tmp)), check=0)
+    assert int(p.stdout.split()[0]) <= 4 and p.stdout.split()[-1] == '0000000000000000'
+    assert (world_tmp / 'x').exists()
