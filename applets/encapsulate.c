@@ -68,6 +68,7 @@ struct encap {
 	size_t n_tmpfs;
 	const char *hostname;
 	int share_net, verbose, userns;
+	int foreground;           /* we held the terminal's foreground at start */
 	const char *list;         /* the writable list as given */
 	const char **entries;
 	int *entry_fd;
@@ -257,7 +258,7 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		 * hold the foreground: then keyboard signals reach COMMAND once,
 		 * from the terminal, and not again through us. */
 		r.flags = REAPER_EXIT_WITH_CHILD | (e->verbose ? REAPER_VERBOSE : 0);
-		if (isatty(0) && tcgetpgrp(0) == getpgrp())
+		if (e->foreground)
 			r.flags |= REAPER_PGROUP;
 		/* SIGTERM to the sandbox gives COMMAND this long to run its
 		 * handler before everything left is killed; also the time orphans
@@ -317,8 +318,12 @@ int encapsulate_main(int argc, char **argv)
 	if (stat("/proc/self/ns/cgroup", &st) == 0)
 		nc.clone_flags |= CLONE_NEWCGROUP;
 	nc.setup = NS_DIE_WITH_PARENT | (e.share_net ? 0 : NS_LO_UP);
-	if (isatty(0) && tcgetpgrp(0) == getpgrp())
+	/* Decided out here: inside the new PID namespace both getpgrp() and
+	 * tcgetpgrp() of a host group read 0, equal even in the background. */
+	if (isatty(0) && tcgetpgrp(0) == getpgrp()) {
 		fg = getpgrp();
+		e.foreground = 1;
+	}
 	child = ns_spawn(&nc, &step);
 	if (child < 0) {
 		msg_sys(errno, WHO, step, NULL);

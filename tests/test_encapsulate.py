@@ -506,6 +506,24 @@ def test_job_control_works_in_an_interactive_shell(who, world_tmp):
     assert p.returncode == 5
 
 
+def test_a_background_sandbox_leaves_the_terminal_to_the_shell(who, world_tmp):
+    sleeper = world_tmp / 'sleep'
+    shutil.copy('/bin/sleep', sleeper)
+    env = dict(os.environ, PS1='PROMPT$ ', TERM='dumb')
+    cmd = ' '.join(shlex.quote(a) for a in enc(who, '', str(sleeper), '3'))
+    p, m = on_pty(['bash', '--norc', '--noprofile', '-i'], env=env)
+    try:
+        read_until(m, b'PROMPT$ ')
+        os.write(m, cmd.encode() + b' &\n')
+        time.sleep(0.5)
+        os.write(m, b'echo alive-$((20+22))\n')
+        read_until(m, b'alive-42', timeout=10)
+        os.write(m, b'wait; exit 3\n')
+    finally:
+        finish(p, m)
+    assert p.returncode == 3
+
+
 def test_dev_tty_works_with_a_terminal(who):
     p, m = on_pty(enc(who, '', 'sh', '-c', 'echo hello-tty > /dev/tty; tty; echo end'))
     out = read_until(m, b'end')
