@@ -394,6 +394,18 @@ def test_sysv_ipc_and_hostname_are_the_sandboxs_own(who):
     assert socket.gethostname() == host
 
 
+NS_KINDS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'uts']
+
+
+def test_every_namespace_is_new(who):
+    script = 'for n in %s; do readlink /proc/self/ns/$n; done' % ' '.join(NS_KINDS)
+    outside = run(['sh', '-c', script], check=0).stdout.split()
+    inside = run(enc(who, '', 'sh', '-c', script), check=0).stdout.split()
+    assert len(inside) == len(NS_KINDS) and all(a != b for a, b in zip(inside, outside)), (inside, outside)
+    shared = run(enc(who, '--share-net', '', 'sh', '-c', script), check=0).stdout.split()
+    assert shared[NS_KINDS.index('net')] == outside[NS_KINDS.index('net')]
+
+
 def test_share_net_keeps_the_host_network(who):
     host = sorted(os.listdir('/sys/class/net'))
     p = run(enc(who, '--share-net', '', PY, '-c',
@@ -558,6 +570,10 @@ def test_an_orphan_does_not_change_the_status_and_is_gone(who, world_tmp):
     p = run(enc(who, '', 'sh', '-c', '"$1" 1000 & s=$!; (sleep 0.1; exit 9) & sleep 0.2; kill -0 $s && echo alive; exit 3',
                 'sh', str(sleeper)), timeout=30)
     assert p.returncode == 3 and p.stdout == 'alive\n'
+    # One that ignores TERM is killed after the grace time all the same.
+    p = run(enc(who, '', 'sh', '-c', '(trap "" TERM; exec "$1" 1000) & sleep 0.2; exit 4', 'sh', str(sleeper)),
+            timeout=30)
+    assert p.returncode == 4
     assert not [pid for pid in os.listdir('/proc') if pid.isdigit() and
                 os.path.exists('/proc/%s/exe' % pid) and safe_readlink(pid) == str(sleeper)]
 
@@ -820,3 +836,19 @@ def test_root_as_an_entry_makes_the_view_writable_but_keeps_the_rest(who, world_
                 'grep CapEff /proc/self/status', 'sh', str(world_tmp)), check=0)
     assert int(p.stdout.split()[0]) <= 4 and p.stdout.split()[-1] == '0000000000000000'
     assert (world_tmp / 'x').exists()
+
+
+def test_enosys_tool_fakes_a_missing_syscall_only():
+    probe = ('import ctypes, os\nlibc = ctypes.CDLL(None, use_errno=True)\n'
+             'print(libc.syscall(%d, -1, None, 0, None, 0), ctypes.get_errno(), os.getpid() > 0)'
+             % SYS_MOUNT_SETATTR)
+    assert run([tool('enosys'), str(SYS_MOUNT_SETATTR), PY, '-c', probe], check=0).stdout == \
+        '-1 %d True\n' % errno.ENOSYS
+    assert run([PY, '-c', probe], check=0).stdout != '-1 %d True\n' % errno.ENOSYS
+
+
+def test_without_user_namespaces_an_unprivileged_caller_gets_one_line_and_125(world_tmp):
+    p = run([tool('nouserns'), str(NOBODY), str(NOBODY), ISOBOX, 'encapsulate', '', 'touch',
+             str(world_tmp / 'RAN')])
+    assert p.returncode == 125 and len(p.stderr.splitlines()) == 1
+    assert 'user namespace' in p.stderr and not (world_tmp / 'RAN').exists()
