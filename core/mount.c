@@ -381,7 +381,8 @@ static int ro_walk(int tree, struct mnt_fail *f)
 		int fd;
 		if (!in[i])
 			continue;
-		fd = ids[i] == root ? dup(tree) : open_in(tree, points[i], O_NOFOLLOW, RESOLVE_NO_SYMLINKS_);
+		fd = ids[i] == root ? fcntl(tree, F_DUPFD_CLOEXEC, 0)
+		                    : open_in(tree, points[i], O_NOFOLLOW, RESOLVE_NO_SYMLINKS_);
 		if (fd < 0) { /* gone from sight: the path leads into what covers it */
 			fail_copy(f, errno == ENOENT || errno == ENOTDIR
 			                 ? "cannot make read-only (covered by another mount; needs Linux 5.12)"
