@@ -318,6 +318,10 @@ def test_user_namespace_entered_last_for_root(nsl, targets):
     assert (rc, out) == (0, 'w\n0\n')
     rc, out = compare(nsl, ['-t', str(w.pid), '-a', 'sh', '-c', 'hostname; id -u'])
     assert (rc, out) == (0, 'w\n0\n')
+    # Through namespace files, one setns(2) each: here the order is all ours.
+    files = ['-%s/proc/%d/ns/%s' % (o, w.pid, t) for o, t in (('U', 'user'), ('n', 'net'), ('u', 'uts'))]
+    rc, out = compare(nsl, files + ['sh', '-c', 'hostname; id -u'])
+    assert (rc, out) == (0, 'w\n0\n')
 
 
 @pytest.fixture
@@ -400,6 +404,8 @@ def test_target_exits_while_being_entered(nsl, T, tmp_path):
         pid = T.pid
         T.kill()
         T.pid = None
+        # As PID 1 of its namespace it is gone only once the namespace is empty.
+        wait_for(lambda: state(pid) in (None, 'Z'), 'the target to exit')
         fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
         os.close(fd)
         out, err = p.communicate(timeout=30)
