@@ -128,8 +128,9 @@ static int exec_command(char **cmd)
 	return exit_code_of_exec_errno(err);
 }
 
-/* Fork so COMMAND is inside the PID namespace; the parent never returns. */
-static int fork_and_wait(int verbose)
+/* Fork so COMMAND is inside the PID namespace. In the child: *in_child set,
+ * 0 or EXIT_OWN. In the parent: the exit code to leave with, the child's. */
+static int fork_and_wait(int verbose, int *in_child)
 {
 	static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old_chld;
@@ -147,26 +148,30 @@ static int fork_and_wait(int verbose)
 	 * (util-linux 10d7224f7); COMMAND gets the inherited one back. */
 	if (sigaction(SIGCHLD, &dfl, &old_chld) < 0 || sigprocmask(SIG_BLOCK, &set, &old_mask) < 0) {
 		msg_sys(errno, who, "cannot set up signals", NULL);
-		exit(EXIT_OWN);
+		return EXIT_OWN;
 	}
 	pid = fork();
 	if (pid < 0) {
 		/* ENOMEM here: the PID namespace's init has died. */
 		msg_sys(errno, who, "cannot fork into the PID namespace", NULL);
-		exit(EXIT_OWN);
+		return EXIT_OWN;
 	}
 	if (pid == 0) {
-		if (sigaction(SIGCHLD, &old_chld, NULL) < 0 || sigprocmask(SIG_SETMASK, &old_mask, NULL) < 0)
-			return -1;
+		*in_child = 1;
+		if (sigaction(SIGCHLD, &old_chld, NULL) < 0 || sigprocmask(SIG_SETMASK, &old_mask, NULL) < 0) {
+			msg_sys(errno, who, "cannot restore signals", NULL);
+			return EXIT_OWN;
+		}
 		return 0;
 	}
+	fmt_u(num, (unsigned long)pid);
 	if (verbose)
-		msg(who, "forked COMMAND as process ", fmt_u(num, (unsigned long)pid), NULL);
+		msg(who, "forked COMMAND as process ", num, NULL);
 	if (nse_wait_child(pid, &set, &status) < 0) {
-		msg_sys(errno, who, "cannot wait for process ", fmt_u(num, (unsigned long)pid), NULL);
-		exit(EXIT_OWN);
+		msg_sys(errno, who, "cannot wait for process ", num, NULL);
+		return EXIT_OWN;
 	}
-	exit(exit_code_of(status));
+	return exit_code_of(status);
 }
 
 int nsenter_lite_main(int argc, char **argv)
@@ -385,9 +390,10 @@ int nsenter_lite_main(int argc, char **argv)
 	}
 	if (new_env)
 		environ = new_env;
-	if ((want & CLONE_NEWPID) && !nofork && fork_and_wait(verbose) < 0) {
-		msg_sys(errno, who, "cannot restore signals", NULL);
-		return EXIT_OWN;
+	if ((want & CLONE_NEWPID) && !nofork) {
+		int in_child = 0, rc = fork_and_wait(verbose, &in_child);
+		if (!in_child || rc)
+			return rc;
 	}
 	if (set_gid) {
 		/* Fatal only while groups remain: the second call fails inside a

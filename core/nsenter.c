@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "ns.h" /* CLONE_NEWTIME, CLONE_NEWCGROUP for old headers */
 #include "nsenter.h"
 
 #ifndef SYS_pidfd_open

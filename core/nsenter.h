@@ -5,13 +5,6 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef CLONE_NEWCGROUP
-#define CLONE_NEWCGROUP 0x02000000
-#endif
-
 /* Entering the namespaces of a running process (nsenter-lite). Everything is
  * opened first, then entered in two passes, the user namespace in the second
  * (shared/reference/nsenter.md §2.1-2.3). Functions return -1 with errno set
