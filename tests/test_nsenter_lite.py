@@ -452,6 +452,15 @@ def test_pidfile(nsl, T, tmp_path):
     assert pid_class(p.stdout) == 'tgt\nsmall\n'
 
 
+def test_pidfile_of_an_nsinit_container(nsl, applets, targets, tmp_path):
+    # Until ssd-isolate --isolate writes pidfiles: a container nsinit started.
+    t = targets([applets['nsinit'], '-p', '-m', '-u', '-i', '-n', '--'], 'hostname n')
+    pf = tmp_path / 'daemon.pid'
+    pf.write_text('%d\n' % t.pid)
+    p = run([nsl, '--pidfile', str(pf), '-a', 'sh', '-c', 'hostname; ps -o pid=,comm= -p 1'], check=0)
+    assert p.stdout.split() == ['n', '1', 'nsinit']
+
+
 @pytest.mark.parametrize('content,mode,owner,error', [
     ('{pid}\n', 0o666, 0, 'refusing world-writable pidfile {f}'),
     ('{pid}\n', 0o644, 1234, 'refusing pidfile {f} owned by neither root nor the caller'),
