@@ -129,8 +129,9 @@ int nsinit_main(int argc, char **argv)
 			r.grace_ms = (unsigned)v * 1000;
 			break;
 		case O_NOTIFY:
-			if (parse_long(st.arg, 0, 1 << 20, &v) < 0) {
-				msg("nsinit", "bad --notify-fd '", st.arg, "'", NULL);
+			/* 0..2 would be closed for COMMAND by the close-on-exec flag. */
+			if (parse_long(st.arg, 3, 1 << 20, &v) < 0) {
+				msg("nsinit", "bad --notify-fd '", st.arg, "': want a descriptor >= 3", NULL);
 				return EXIT_OWN;
 			}
 			r.notify_fd = (int)v;

@@ -388,6 +388,14 @@ def test_namespace_mode_all(applets):
     assert p.stdout.split() == ['1', 'lo']
 
 
+def test_namespace_mode_time_and_cgroup(applets):
+    def ns(kind, cmd=()):
+        return run(list(cmd) + ['readlink', '/proc/self/ns/' + kind], check=0).stdout
+    for opt, kind in (('-T', 'time'), ('-C', 'cgroup')):
+        inside = run([applets['nsinit'], opt, 'readlink', '/proc/self/ns/' + kind], check=0).stdout
+        assert inside.startswith(kind + ':[') and inside != ns(kind)
+
+
 def test_namespace_mode_unprivileged_with_user_ns(applets, world_tmp):
     p = run(as_nobody([applets['nsinit'], '-U', '-p', '-m', '-u', '-n', 'sh', '-c',
                        'id -u; echo $PPID; ls /proc | grep -c "^[0-9]"']), check=0)
@@ -439,6 +447,7 @@ def test_verbose_says_what_happens(applets):
     (['--grace', '-1', 'touch'], "bad --grace '-1'"),
     (['--notify-fd', 'x', 'touch'], "bad --notify-fd 'x'"),
     (['--notify-fd', '57', 'touch'], 'bad --notify-fd 57: Bad file descriptor'),
+    (['--notify-fd', '1', 'touch'], "bad --notify-fd '1': want a descriptor >= 3"),
     (['--map-root', 'touch'], '--map-root needs -U'),
     (['--grace'], "option requires an argument '--grace'"),
 ])
