@@ -21,7 +21,7 @@ def start_target():
     """A container of every type but user; returns (unshare process, target pid)."""
     p = subprocess.Popen(['unshare', '--fork', '--pid', '--mount-proc', '--uts', '--ipc', '--net',
                           '--mount', 'sh', '-c', 'hostname bench; echo ready; exec sleep 100000'],
-                         stdout=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     if p.stdout.readline() != 'ready\n':
         sys.exit('cannot start the target (root needed)')
     with open('/proc/%d/task/%d/children' % (p.pid, p.pid)) as f:
