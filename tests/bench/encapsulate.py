@@ -5,7 +5,7 @@ Each case is fork+exec+wait of the whole sandbox around /bin/true; rounds are
 interleaved so machine drift hits every case alike. Quote the ratios: absolute
 times on a shared machine mean little.
 
-Usage: tests/bench/encapsulate [--binary build/release/isobox] [--reps N] [--as-nobody]
+Usage: tests/bench/encapsulate.py [--binary build/release/isobox] [--reps N] [--as-nobody]
 """
 import argparse
 import os
