@@ -9,13 +9,11 @@ Mounts a test needs on the "host" are made in a private mount namespace
 import errno
 import fcntl
 import os
-import pty
 import select
 import shlex
 import shutil
 import signal
 import socket
-import stat
 import subprocess
 import termios
 import time
