@@ -259,7 +259,7 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		 * from the terminal, and not again through us. */
 		r.flags = REAPER_EXIT_WITH_CHILD | (e->verbose ? REAPER_VERBOSE : 0);
 		if (e->foreground)
-			r.flags |= REAPER_PGROUP;
+			r.flags |= REAPER_PGROUP | REAPER_FOREGROUND;
 		/* SIGTERM to the sandbox gives COMMAND this long to run its
 		 * handler before everything left is killed; also the time orphans
 		 * get between TERM and KILL once COMMAND is gone. */

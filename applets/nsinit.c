@@ -171,6 +171,10 @@ int nsinit_main(int argc, char **argv)
 	}
 	r.argv = argv + st.ind;
 	r.child_mask = &orig;
+	/* Only a caller in the terminal's foreground hands it on: a background
+	 * `nsinit -g sh &` must not steal the terminal from the shell. */
+	if ((r.flags & REAPER_PGROUP) && isatty(0) && tcgetpgrp(0) == getpgrp())
+		r.flags |= REAPER_FOREGROUND;
 
 	if (ns.clone_flags) {
 		const char *step = "";
