@@ -102,7 +102,7 @@ def host_mounts():
 
 
 # gcc's temporary files: other builds on a shared machine make them, never us.
-GCC_TEMP = re.compile(r'^cc[A-Za-z0-9]{6}\.[a-z]+$')
+GCC_TEMP = re.compile(r'^cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+$')
 
 
 def tmp_entries():
