@@ -8,8 +8,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -76,7 +79,17 @@ struct encap {
 	char **argv;              /* COMMAND ARGS... */
 	char cwd[PATH_MAX];
 	sigset_t caller_mask;
+	int alive_fd;             /* setuid mode, in the sandbox: the parent's liveness pipe */
 };
+
+/* Setuid-root mode (docs/encapsulate.1, SECURITY): whether this process
+ * still holds root, and the caller's ids. "Still privileged" is this
+ * variable, never a question to geteuid() (bubblewrap CVE-2020-5291). */
+static struct {
+	int held;
+	uid_t uid;
+	gid_t gid;
+} priv;
 
 static void trace(const char *step, const char *path)
 {
@@ -182,11 +195,118 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 	return parse_list(e, copy);
 }
 
+static int step_fail(const char **step, const char *what)
+{
+	*step = what;
+	return -1;
+}
+
+/* Called before anything else is looked at. A setuid-root binary run by
+ * another user: take the real and saved uid as well, so that the caller can
+ * neither signal nor trace us (kill(2) and ptrace(2) compare the caller's ids
+ * with our real and saved ones), and be not dumpable. Any other mix of ids
+ * (setgid only, setuid to a user other than root) is dropped, as it is for
+ * every other applet. */
+static int take_privilege(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return -1;
+	if (eu != 0 || ru == 0)
+		return applet_drop_privilege();
+	priv.held = 1;
+	priv.uid = ru;
+	priv.gid = rg;
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return -1;
+	return 0;
+}
+
+static int no_caps_left(void)
+{
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2];
+	if (syscall(SYS_capget, &h, d) < 0)
+		return 0;
+	return !(d[0].effective | d[0].permitted | d[1].effective | d[1].permitted);
+}
+
+/* Setuid mode: give up everything for good (the waiting parent; or the whole
+ * run when a user namespace can do the work). Leaving uid 0 empties the
+ * capability sets; all of it is read back. */
+static int drop_to_caller(const char **step)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setresgid(priv.gid, priv.gid, priv.gid) < 0 || setresuid(priv.uid, priv.uid, priv.uid) < 0)
+		return step_fail(step, "cannot switch to the caller's user and group ids");
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return step_fail(step, "cannot read the user and group ids");
+	errno = EPERM;
+	if (ru != priv.uid || eu != priv.uid || su != priv.uid || rg != priv.gid || eg != priv.gid ||
+	    sg != priv.gid || !no_caps_left())
+		return step_fail(step, "privilege still held after dropping it");
+	priv.held = 0;
+	return 0;
+}
+
+/* Setuid mode: can the caller itself create a user namespace, and a mount
+ * namespace in it? The kernel may refuse either (user.max_user_namespaces=0,
+ * Debian's unprivileged_userns_clone=0, an LSM such as Ubuntu's AppArmor
+ * policy). Asked in a child that is the caller and nothing more: root's
+ * answer would say nothing about the caller's. */
+static int caller_has_userns(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		if (setresgid(priv.gid, priv.gid, priv.gid) < 0 ||
+		    setresuid(priv.uid, priv.uid, priv.uid) < 0 || !no_caps_left())
+			_exit(1);
+		_exit(unshare(CLONE_NEWUSER) == 0 && unshare(CLONE_NEWNS) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 0;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Setuid mode, in the sandbox, before the first path the caller named: look
+ * at files as the caller (file-system ids; the caller's groups were never
+ * changed; the kernel drops CAP_DAC_* and the other file capabilities from
+ * the effective set when fsuid leaves 0), and keep only what building the
+ * view and the final switch to the caller need. */
+static int files_as_caller(const char **step)
+{
+	setfsgid(priv.gid);
+	setfsuid(priv.uid);
+	/* setfs*id report no error: an invalid id changes nothing and returns
+	 * the current one. */
+	if ((gid_t)setfsgid((gid_t)-1) != priv.gid || (uid_t)setfsuid((uid_t)-1) != priv.uid) {
+		errno = EPERM;
+		return step_fail(step, "cannot take the caller's file-system ids");
+	}
+	/* A credential change resets "dumpable" to fs.suid_dumpable: say no
+	 * again, whatever the administrator set there. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return step_fail(step, "cannot make the process not dumpable");
+	return confine_lower_caps((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_CHROOT) |
+	                          (1ull << CAP_SETPCAP) | (1ull << CAP_SETUID) | (1ull << CAP_SETGID),
+	                          step);
+}
+
 /* Inside the namespaces, as PID 1: build the view, give up all power, then
  * become the reaper of COMMAND. Never returns. */
 static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_config *nc)
 {
 	const char *step = NULL;
+	int keep[MAX_KEEP + 1];
 	struct mnt_fail f;
 	struct mnt_view v;
 	size_t i;
@@ -194,7 +314,9 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 
 	/* The caller's descriptors first: one on a host directory would be a
 	 * way out of the view (runc CVE-2024-21626, the original's fd 7). */
-	if (confine_close_fds(e->keep, e->n_keep, &step) < 0)
+	memcpy(keep, e->keep, e->n_keep * sizeof *keep);
+	keep[e->n_keep] = e->alive_fd;
+	if (confine_close_fds(keep, e->n_keep + (e->alive_fd >= 0), &step) < 0)
 		goto fail;
 	if (mnt_make_private_root() < 0) {
 		step = "cannot make / private (a chroot whose mount may be shared?)";
@@ -212,13 +334,25 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	if (e->userns && confine_lower_caps((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_CHROOT) |
 	                                    (1ull << CAP_SETPCAP), &step) < 0)
 		goto fail;
+	if (priv.held && files_as_caller(&step) < 0)
+		goto fail;
 	for (i = 0; i < e->n_entries; i++) {
-		int fd = mnt_open_entry(e->entries[i]);
-		/* "Unreadable" is refused too; before Linux 5.8 (no faccessat2)
-		 * being able to open it is all we check. */
-		if (fd < 0 || (syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 &&
-		               errno != ENOSYS)) {
-			msg_sys(errno, WHO, "writable entry '", e->entries[i], "'", NULL);
+		int fd = mnt_open_entry(e->entries[i]), ok = fd >= 0;
+		/* The caller must be able to read and write it. One message for
+		 * every reason, so that nothing tells whether it exists. Before
+		 * Linux 5.8 (no faccessat2) being able to open it is all we check,
+		 * except in setuid mode, which then refuses. */
+		if (ok && syscall(SYS_faccessat2, fd, "", R_OK | W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0) {
+			if (errno != ENOSYS) {
+				ok = 0;
+			} else if (priv.held) {
+				msg(WHO, "setuid mode needs faccessat2 (Linux 5.8)", NULL);
+				_exit(EXIT_OWN);
+			}
+		}
+		if (!ok) {
+			msg(WHO, "writable entry '", e->entries[i],
+			    "' does not exist or you cannot read and write it", NULL);
 			_exit(EXIT_OWN);
 		}
 		e->entry_fd[i] = fd;
@@ -235,9 +369,24 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		_exit(EXIT_OWN);
 	}
 	for (i = 0; i < e->n_entries; i++)
-		close(e->entry_fd[i]);
-	if (confine_drop_all(&step) < 0)
+		if (close(e->entry_fd[i]) < 0)
+			goto fail_close;
+	if (priv.held) {
+		if (confine_drop_all_as(priv.uid, priv.gid, &step) < 0)
+			goto fail;
+		priv.held = 0;
+		/* Only now can the parent's death reach us (ns.h, ns_clone). */
+		if (ns_die_with_parent(e->alive_fd) < 0) {
+			if (errno == ESRCH)
+				_exit(EXIT_OWN);
+			step = "cannot set the parent-death signal";
+			goto fail;
+		}
+		if (close(e->alive_fd) < 0)
+			goto fail_close;
+	} else if (confine_drop_all(&step) < 0) {
 		goto fail;
+	}
 	/* As the caller, inside the view only: never a directory outside it
 	 * (the original's deleted-cwd escape). COMMAND inherits it at fork. */
 	if (chdir(e->cwd) < 0) {
@@ -268,6 +417,8 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		code = reaper_run(&r);
 	}
 	_exit(code);
+fail_close:
+	step = "cannot close a descriptor";
 fail:
 	msg_sys(errno, WHO, step, NULL);
 	_exit(EXIT_OWN);
@@ -294,8 +445,13 @@ int encapsulate_main(int argc, char **argv)
 	/* First of all, so no signal is lost or acted on by default while the
 	 * sandbox is built (core/reaper.h). */
 	memset(&e, 0, sizeof e);
+	e.alive_fd = -1;
 	if (reaper_block_signals(&e.caller_mask) < 0) {
 		msg_sys(errno, WHO, "cannot block signals", NULL);
+		return EXIT_OWN;
+	}
+	if (take_privilege() < 0) {
+		msg_sys(errno, WHO, "cannot set up the setuid mode", NULL);
 		return EXIT_OWN;
 	}
 	rc = parse(&e, argc, argv, &done);
@@ -305,9 +461,19 @@ int encapsulate_main(int argc, char **argv)
 		msg_sys(errno, WHO, "cannot determine the working directory", NULL);
 		return EXIT_OWN;
 	}
+	/* Setuid mode: a user namespace does everything an unprivileged
+	 * caller needs; then nothing privileged happens at all. The process
+	 * is then the caller's own, and must be dumpable again to write its
+	 * id maps (/proc/self files of a non-dumpable process belong to root). */
+	if (priv.held && caller_has_userns() &&
+	    (drop_to_caller(&step) < 0 || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)) {
+		msg_sys(errno, WHO, step ? step : "cannot make the process dumpable", NULL);
+		return EXIT_OWN;
+	}
 	/* Root (CAP_SYS_ADMIN) builds the sandbox in its own user namespace;
-	 * anyone else gets a user namespace mapping only their own ids. */
-	e.userns = !have_cap(CAP_SYS_ADMIN);
+	 * anyone else gets a user namespace mapping only their own ids, or,
+	 * in setuid mode, root builds it for them. */
+	e.userns = !priv.held && !have_cap(CAP_SYS_ADMIN);
 	memset(&nc, 0, sizeof nc);
 	nc.clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
 	if (!e.share_net)
@@ -324,13 +490,21 @@ int encapsulate_main(int argc, char **argv)
 		fg = getpgrp();
 		e.foreground = 1;
 	}
-	child = ns_spawn(&nc, &step);
+	/* Setuid mode: the namespaces are the child's alone, and we wait as
+	 * the caller, holding nothing. */
+	child = priv.held ? ns_clone(&nc, &e.alive_fd, &step) : ns_spawn(&nc, &step);
 	if (child < 0) {
 		msg_sys(errno, WHO, step, NULL);
 		return EXIT_OWN;
 	}
 	if (child == 0)
 		sandbox(&e, &nc);
+	if (priv.held && drop_to_caller(&step) < 0) {
+		msg_sys(errno, WHO, step, NULL);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		return EXIT_OWN;
+	}
 	rc = ns_wait_relay(child);
 	/* COMMAND took the terminal's foreground: give it back to the caller's
 	 * group (SIGTTOU is blocked, so this cannot stop us). */

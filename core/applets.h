@@ -13,4 +13,8 @@
 int applet_usage(const char *usage);
 int applet_version(const char *name);
 
+/* Real uid and gid as effective and saved ones too, checked: what every
+ * applet but an APPLET_PRIV one gets before it runs. 0, or -1 with errno. */
+int applet_drop_privilege(void);
+
 #endif

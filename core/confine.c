@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/fsuid.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -50,9 +51,11 @@ int confine_lower_caps(unsigned long long keep, const char **step)
 	return 0;
 }
 
-int confine_drop_all(const char **step)
+static int drop_all(int switch_ids, uid_t uid, gid_t gid, const char **step)
 {
 	struct __user_cap_data_struct d[2] = {{0, 0, 0}, {0, 0, 0}};
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
 	int c, r;
 
 	/* NOROOT: uid 0 gets no capabilities at execve; locked so that cannot be
@@ -74,6 +77,12 @@ int confine_drop_all(const char **step)
 		if (r > 0 && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
 			return fail(step, "cannot drop the bounding set");
 	}
+	/* Here, after the bounding set (CAP_SETPCAP) and before the capability
+	 * sets are emptied (CAP_SETGID, CAP_SETUID). Leaving uid 0 clears the
+	 * permitted and effective sets as well (no SECBIT_NO_SETUID_FIXUP, and
+	 * that bit is locked above); the groups stay the caller's. */
+	if (switch_ids && (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0))
+		return fail(step, "cannot switch to the caller's user and group ids");
 	if (cap_set(d) < 0)
 		return fail(step, "cannot drop capabilities");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
@@ -103,7 +112,26 @@ int confine_drop_all(const char **step)
 		errno = EPERM;
 		return fail(step, "no_new_privs not set");
 	}
+	if (switch_ids) {
+		/* setfsuid(-1) changes nothing and returns the current fsuid. */
+		if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+			return fail(step, "cannot read the user and group ids");
+		errno = EPERM;
+		if (ru != uid || eu != uid || su != uid || (uid_t)setfsuid((uid_t)-1) != uid ||
+		    rg != gid || eg != gid || sg != gid || (gid_t)setfsgid((gid_t)-1) != gid)
+			return fail(step, "user or group ids not the caller's");
+	}
 	return 0;
+}
+
+int confine_drop_all(const char **step)
+{
+	return drop_all(0, 0, 0, step);
+}
+
+int confine_drop_all_as(uid_t uid, gid_t gid, const char **step)
+{
+	return drop_all(1, uid, gid, step);
 }
 
 /* ioctl's cmd is an unsigned int in the kernel (fs/ioctl.c): only the low

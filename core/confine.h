@@ -2,6 +2,7 @@
 #define ISOBOX_CONFINE_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Taking power away from a process before it runs COMMAND: capabilities,
  * no_new_privs, the terminal-injection ioctls, inherited descriptors. Each
@@ -19,6 +20,13 @@ int confine_lower_caps(unsigned long long keep, const char **step);
  * no_new_privs, then read it all back: fails unless the result is exactly
  * that (fail closed). Needs CAP_SETPCAP when called. */
 int confine_drop_all(const char **step);
+
+/* The same, for a setuid-root process: in the middle (after the bounding
+ * set, before the capability sets) the real, effective, saved and file-system
+ * ids all become UID and GID; the supplementary groups are left as they are.
+ * The read-back checks the ids too. Needs CAP_SETPCAP, CAP_SETUID and
+ * CAP_SETGID when called. */
+int confine_drop_all_as(uid_t uid, gid_t gid, const char **step);
 
 /* A seccomp filter (needs no_new_privs) that fails ioctl(TIOCSTI) and
  * ioctl(TIOCLINUX) with EPERM, comparing the 32 bits the kernel uses so

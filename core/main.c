@@ -71,7 +71,7 @@ static const struct applet *find_applet(const char *name)
 
 /* A setuid or setgid isobox keeps privilege only for an APPLET_PRIV applet:
  * everything else gets the real ids back, all three of each, checked. */
-static int drop_privilege(void)
+int applet_drop_privilege(void)
 {
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
@@ -93,7 +93,7 @@ static int drop_privilege(void)
 
 static int run_applet(const struct applet *a, int argc, char **argv)
 {
-	if (!(a->flags & APPLET_PRIV) && drop_privilege() < 0) {
+	if (!(a->flags & APPLET_PRIV) && applet_drop_privilege() < 0) {
 		msg_sys(errno, a->name, "cannot drop setuid privilege", NULL);
 		return EXIT_OWN;
 	}
@@ -242,7 +242,7 @@ static int isobox_main(int argc, char **argv)
 
 	if (a)
 		return run_applet(a, argc - 1, argv + 1);
-	if (drop_privilege() < 0) {
+	if (applet_drop_privilege() < 0) {
 		msg_sys(errno, who, "cannot drop setuid privilege", NULL);
 		return EXIT_OWN;
 	}
@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 	a = find_applet(name);
 	if (a)
 		return run_applet(a, argc, argv);
-	if (drop_privilege() == 0)
+	if (applet_drop_privilege() == 0)
 		msg("isobox", "unknown applet '", name, "'", NULL);
 	return EXIT_NOTFOUND;
 }

@@ -39,11 +39,28 @@ int ns_parse_list(const char *list, int *flags, const char **bad);
  * namespace when CLONE_NEWPID was asked; it must then call ns_setup. */
 pid_t ns_spawn(const struct ns_config *c, const char **step);
 
+/* Like ns_spawn, but the namespaces (CLONE_NEWUSER excepted: EINVAL) are
+ * created by clone(2) for the child alone: the parent stays where it was, so
+ * a setuid-root caller can give up all privilege right after this, holding
+ * no namespace it made. With NS_DIE_WITH_PARENT the child also gets the read
+ * end of the parent's liveness pipe in *alive_fd (close-on-exec; -1 in the
+ * parent) for ns_die_with_parent: the parent-death signal is checked against
+ * the credentials of the dying parent, so it cannot reach a child that is
+ * more privileged than its parent, and any credential change clears it. */
+pid_t ns_clone(const struct ns_config *c, int *alive_fd, const char **step);
+
+/* In a child of ns_clone, once its credentials are final: set the
+ * parent-death signal (SIGKILL) again, then check on ALIVE_FD that the parent
+ * did not die before. 0, or -1 with errno ESRCH when the parent is gone. */
+int ns_die_with_parent(int alive_fd);
+
 /* In the child: the NS_* set-up steps. -1 with *step naming what failed. */
 int ns_setup(const struct ns_config *c, const char **step);
 
 /* In the parent: relay every signal to child until it exits (like
- * unshare --fork). Signals must be blocked (reaper_block_signals).
+ * unshare --fork). Signals must be blocked (reaper_block_signals). A signal
+ * the child may not receive yet (EPERM: it is still more privileged than we
+ * are) is kept and sent again every 20 ms until it can be.
  * Returns the child's exit code (128+N if it died of signal N). */
 int ns_wait_relay(pid_t child);
 

@@ -84,6 +84,26 @@ def world_tmp(tmp_path):
     return p
 
 
+@pytest.fixture(scope='session')
+def setuid_isobox(tmp_path_factory, isobox):
+    """A setuid-root copy of isobox in a folder every user can reach (never
+    installed anywhere else); skips where that cannot work."""
+    if os.geteuid() != 0:
+        pytest.skip('needs root to make a setuid copy')
+    d = tmp_path_factory.mktemp('setuid')
+    for parent in [d] + list(d.parents):
+        if str(parent) in ('/', ROOT):
+            break
+        os.chmod(parent, os.stat(parent).st_mode | 0o711)
+    if os.statvfs(d).f_flag & os.ST_NOSUID:
+        pytest.skip('test folder is on a nosuid mount')
+    copy = d / 'isobox'
+    shutil.copy(isobox, copy)
+    os.chown(copy, 0, 0)
+    os.chmod(copy, 0o4755)
+    return str(copy)
+
+
 # --- host state -------------------------------------------------------------
 
 def host_mounts():

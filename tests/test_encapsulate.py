@@ -1,7 +1,9 @@
 """encapsulate: a read-only view with writable holes and no way out.
 
-Every behaviour test runs twice: as root (no user namespace) and as uid 65534
-(through a user namespace). Host-side checks run after each test (conftest:
+Every behaviour test runs three times: as root (no user namespace), as uid
+65534 (through a user namespace), and as uid 65534 through a setuid-root copy
+of isobox with user namespaces unavailable to the caller ("setuid": the
+tools/nouserns seccomp wrapper, which changes nothing for other processes). Host-side checks run after each test (conftest:
 mount table, /tmp, leftover processes); several tests check more themselves.
 Mounts a test needs on the "host" are made in a private mount namespace
 (unshare -m) that encapsulate is started from, so the real host never sees them.
@@ -27,15 +29,31 @@ TIOCSTI = 0x5412
 TIOCLINUX = 0x541C
 
 
-@pytest.fixture(params=['root', 'nobody'])
+SETUID = {}
+
+
+@pytest.fixture(params=['root', 'nobody', 'setuid'])
 def who(request):
+    if request.param == 'setuid':
+        SETUID['copy'] = request.getfixturevalue('setuid_isobox')
+        SETUID['nouserns'] = tool('nouserns')
     return request.param
+
+
+def as_who(who, cmd):
+    """CMD run as WHO's user: root, or uid 65534 (the setuid case under the
+    nouserns wrapper, which keeps user namespaces from the caller)."""
+    if who == 'root':
+        return list(cmd)
+    if who == 'setuid':
+        return [SETUID['nouserns'], str(NOBODY), str(NOBODY)] + list(cmd)
+    return SETPRIV_NOBODY + list(cmd)
 
 
 def enc(who, *args):
     """argv running encapsulate as WHO."""
-    cmd = [ISOBOX, 'encapsulate'] + list(args)
-    return SETPRIV_NOBODY + cmd if who == 'nobody' else cmd
+    binary = SETUID['copy'] if who == 'setuid' else ISOBOX
+    return as_who(who, [binary, 'encapsulate'] + list(args))
 
 
 def enc_sh(who):
@@ -51,7 +69,7 @@ def in_private_ns(script, timeout=60, **kw):
 
 
 def owned_by(who, path):
-    if who == 'nobody':
+    if who != 'root':
         os.chown(path, NOBODY, NOBODY)
     return path
 
@@ -224,7 +242,10 @@ umount /proc 2>/dev/null && echo UNMOUNTED
 touch /etc/x 2>/dev/null && echo WROTE
 echo done''' % u, 'sh', PY, REMOUNT_PROBE), check=0)
     eperm = '-1 %d' % errno.EPERM
-    assert p.stdout.splitlines() == [eperm] * 4 + ['done'], p.stdout
+    # Under nouserns (setuid) the nested user namespace is refused outright,
+    # as on the machines the setuid mode is for.
+    probes = 2 if who == 'setuid' else 4
+    assert p.stdout.splitlines() == [eperm] * probes + ['done'], p.stdout
 
 
 def test_a_host_mount_made_during_the_run_is_not_writable_inside(who, world_tmp):
@@ -257,7 +278,7 @@ def host_sleeper(world_tmp, who):
     shutil.copy('/bin/sleep', copy)
     os.chmod(copy, 0o755)
     cmd = [str(copy), '1000']
-    p = subprocess.Popen(SETPRIV_NOBODY + cmd if who == 'nobody' else cmd)
+    p = subprocess.Popen(as_who(who, cmd))
     yield p
     p.kill()
     p.wait()
@@ -295,7 +316,7 @@ def test_no_capabilities_and_no_new_privs(who):
 
 def test_id_inside_equals_outside_and_environment_is_unchanged(who, world_tmp):
     env = dict(os.environ, ODD='a b\tc', PWD=str(world_tmp))
-    outside = run((SETPRIV_NOBODY if who == 'nobody' else []) + ['id'], check=0, env=env)
+    outside = run(as_who(who, ['id']), check=0, env=env)
     inside = run(enc(who, '', 'id'), check=0, env=env)
     assert inside.stdout == outside.stdout
     e = run(enc(who, '', 'env', '-0'), check=0, env=env, cwd=str(world_tmp))
@@ -363,7 +384,7 @@ def test_host_abstract_socket_is_unreachable(who):
     try:
         code = ('import socket\ns = socket.socket(socket.AF_UNIX)\n'
                 'try:\n s.connect(%r); print("CONNECTED")\nexcept OSError as e: print(e.errno)' % name)
-        outside = run((SETPRIV_NOBODY if who == 'nobody' else []) + [PY, '-c', code], check=0)
+        outside = run(as_who(who, [PY, '-c', code]), check=0)
         inside = run(enc(who, '', PY, '-c', code), check=0)
     finally:
         srv.close()
@@ -478,7 +499,7 @@ def test_tiocsti_injection_through_a_pty_fails(who):
     # Control: the same probe outside does inject (when the kernel allows it).
     legacy = open('/proc/sys/dev/tty/legacy_tiocsti').read().strip() == '1' \
         if os.path.exists('/proc/sys/dev/tty/legacy_tiocsti') else True
-    p, m = on_pty((SETPRIV_NOBODY if who == 'nobody' else []) + [PY, '-c', TIOCSTI_PROBE])
+    p, m = on_pty(as_who(who, [PY, '-c', TIOCSTI_PROBE]))
     out = read_until(m, b'end')
     finish(p, m)
     if legacy:
@@ -724,21 +745,59 @@ def test_bad_input(who, world_tmp, args, names):
     assert not (world_tmp / 'RAN').exists()
 
 
-def test_unreadable_entry_is_refused(world_tmp):
+@pytest.fixture
+def unprivileged(who):
+    if who == 'root':
+        pytest.skip('root reads and writes everything')
+    return who
+
+
+def refused_line(path):
+    return "encapsulate: writable entry '%s' does not exist or you cannot read and write it\n" % path
+
+
+def test_unreadable_entry_is_refused(unprivileged, world_tmp):
+    who = unprivileged
     secret = world_tmp / 'secret'
     (secret / 'inner').mkdir(parents=True)
     os.chmod(secret, 0o700)
-    p = run(enc('nobody', '%s/inner' % secret, 'touch', str(world_tmp / 'RAN')))
-    assert p.returncode == 125 and len(p.stderr.splitlines()) == 1 and 'secret/inner' in p.stderr
+    p = run(enc(who, '%s/inner' % secret, 'touch', str(world_tmp / 'RAN')))
+    assert p.returncode == 125 and p.stderr == refused_line('%s/inner' % secret)
     # Owned by the caller: in the user namespace encapsulate could read it
     # through CAP_DAC_OVERRIDE; it must look with the caller's permissions.
     locked = world_tmp / 'locked'
     locked.mkdir()
     os.chown(locked, NOBODY, NOBODY)
     os.chmod(locked, 0o300)
-    p = run(enc('nobody', str(locked), 'touch', str(world_tmp / 'RAN')))
-    assert p.returncode == 125 and 'locked' in p.stderr
+    p = run(enc(who, str(locked), 'touch', str(world_tmp / 'RAN')))
+    assert p.returncode == 125 and p.stderr == refused_line(locked)
     assert not (world_tmp / 'RAN').exists()
+
+
+def test_unwritable_entry_is_refused_whether_it_exists_or_not(unprivileged, world_tmp):
+    """Same message for an existing entry the caller cannot write and for
+    one that does not exist, in a folder only root can look into: nothing
+    tells the caller what root sees."""
+    who = unprivileged
+    ran = world_tmp / 'RAN'
+    readonly = world_tmp / 'readonly'
+    readonly.mkdir()
+    hidden = world_tmp / 'hidden'
+    (hidden / 'there').mkdir(parents=True)
+    os.chmod(hidden, 0o711)  # searchable, not listable
+    os.chmod(hidden / 'there', 0o755)
+    ro_file = world_tmp / 'ro-file'
+    ro_file.write_text('')
+    for entry in (readonly, '/etc', '/etc/shadow', '/', ro_file, hidden / 'there'):
+        p = run(enc(who, str(entry), 'touch', str(ran)))
+        assert (p.returncode, p.stderr) == (125, refused_line(entry)), (entry, p.stderr)
+    p = run(enc(who, str(hidden / 'not-there'), 'touch', str(ran)))
+    assert (p.returncode, p.stderr) == (125, refused_line(hidden / 'not-there'))
+    os.chmod(hidden, 0o700)
+    for entry in (hidden / 'there', hidden / 'not-there'):
+        p = run(enc(who, str(entry), 'touch', str(ran)))
+        assert (p.returncode, p.stderr) == (125, refused_line(entry)), (entry, p.stderr)
+    assert not ran.exists()
 
 
 # --- initramfs-style root --------------------------------------------------------------
@@ -777,8 +836,10 @@ UNSTACK = 'for m in $(findmnt -rn -o TARGET | sort | uniq -d); do umount "$m"; d
 
 def enosys_enc(who):
     """Shell words: encapsulate as WHO on a kernel that says ENOSYS to mount_setattr."""
+    if who == 'setuid':
+        pytest.skip('enosys sets no_new_privs: nothing setuid gains privilege beneath it')
     cmd = [tool('enosys'), str(SYS_MOUNT_SETATTR), ISOBOX, 'encapsulate']
-    return ' '.join(shlex.quote(a) for a in (SETPRIV_NOBODY + cmd if who == 'nobody' else cmd))
+    return ' '.join(shlex.quote(a) for a in as_who(who, cmd))
 
 
 @pytest.fixture
@@ -822,9 +883,11 @@ $ENC '' touch "$RAN"
     assert not (world_tmp / 'RAN').exists()
 
 
-def test_root_as_an_entry_makes_the_view_writable_but_keeps_the_rest(who, world_tmp):
+def test_root_as_an_entry_makes_the_view_writable_but_keeps_the_rest(world_tmp):
     """'/' as an entry covers the read-only tree; /proc, the device nodes and
-    the lack of capabilities stay what they always are."""
+    the lack of capabilities stay what they always are. (Only root may write
+    "/": for anyone else it is refused, test_unwritable_entry_is_refused.)"""
+    who = 'root'
     p = run(enc(who, '/', 'sh', '-c', 'touch "$1/x" && echo x > /dev/null && ls /proc | grep -c "^[0-9]";'
                 'grep CapEff /proc/self/status', 'sh', str(world_tmp)), check=0)
     assert int(p.stdout.split()[0]) <= 4 and p.stdout.split()[-1] == '0000000000000000'
