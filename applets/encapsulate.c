@@ -172,11 +172,9 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 			e->verbose = 1;
 			break;
 		case O_HELP:
-			*done = 1;
-			return applet_usage(usage);
 		case O_VERS:
-			*done = 1;
-			return applet_version(WHO);
+			*done = id; /* answered by the caller, privilege dropped */
+			return 0;
 		default:
 			return bad("internal option error", "", "");
 		}
@@ -455,8 +453,15 @@ int encapsulate_main(int argc, char **argv)
 		return EXIT_OWN;
 	}
 	rc = parse(&e, argc, argv, &done);
-	if (rc || done)
+	if (rc)
 		return rc;
+	if (done) {
+		if (priv.held && drop_to_caller(&step) < 0) {
+			msg_sys(errno, WHO, step, NULL);
+			return EXIT_OWN;
+		}
+		return done == O_HELP ? applet_usage(usage) : applet_version(WHO);
+	}
 	if (!getcwd(e.cwd, sizeof e.cwd)) {
 		msg_sys(errno, WHO, "cannot determine the working directory", NULL);
 		return EXIT_OWN;

@@ -1,5 +1,7 @@
-"""A setuid-root copy of isobox: every applet (none is flagged APPLET_PRIV yet)
-and the front end run with the caller's real ids before parsing anything."""
+"""A setuid-root copy of isobox: every applet but encapsulate (the one flagged
+APPLET_PRIV) and the front end run with the caller's real ids before parsing
+anything; encapsulate answers --help with them too. Its setuid mode is
+tested in test_encapsulate_setuid.py."""
 import fcntl
 import os
 import shutil
