@@ -83,10 +83,8 @@ static const int ns_flag[128] = {
 static void halt_system(int cmd)
 {
 	sync();
-	if (reboot(cmd) < 0)
+	if (reboot(cmd) < 0) /* refused (seccomp?): say so and exit after all */
 		msg_sys(errno, "nsinit", "cannot power off or reboot", NULL);
-	for (;;)
-		pause();
 }
 
 int nsinit_main(int argc, char **argv)
