@@ -11,9 +11,17 @@ from conftest import ROOT, VARIANT, run
 
 RUN = os.path.join(ROOT, 'tests', 'initramfs', 'run')
 EXIT_SKIP = 77
-# Every check of tests/initramfs/rc, in order: each must report exactly once.
-CHECKS = ['boot', 'isobox', 'nsinit_pid1', 'nsinit_reaps', 'encapsulate_rootfs',
-          'ssd_start', 'nsenter_pidfile', 'ssd_status', 'ssd_stop']
+
+
+def rc_checks():
+    """The checks of tests/initramfs/rc in order, from its `run NAME APPLET...`
+    lines: {name: [applets it needs]}."""
+    with open(os.path.join(ROOT, 'tests', 'initramfs', 'rc')) as f:
+        return {m.group(1): m.group(2).split()
+                for m in re.finditer(r'^\s*run (\w+)(.*)$', f.read(), re.M)}
+
+
+CHECKS = rc_checks()
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,15 +55,12 @@ def test_boot_with_isobox_as_the_tools(isobox, tmp_path):
     console = console_of(tmp_path)
     assert p.returncode == 0, (p.stdout, p.stderr, console[-3000:])
     results = re.findall(r'^(PASS|FAIL|SKIP) (\w+):', p.stdout, re.M)
-    assert [name for _, name in results] == CHECKS, p.stdout
+    # Every check reports exactly once, in order.
+    assert [name for _, name in results] == list(CHECKS), p.stdout
     status = dict((name, verdict) for verdict, name in results)
     assert status['boot'] == status['isobox'] == 'PASS'
-    # A check may be skipped only while its applet is a placeholder.
-    needs = {'nsinit_pid1': ['nsinit'], 'nsinit_reaps': ['nsinit'],
-             'encapsulate_rootfs': ['encapsulate'], 'ssd_start': ['ssd-isolate'],
-             'nsenter_pidfile': ['nsenter-lite', 'ssd-isolate'],
-             'ssd_status': ['ssd-isolate'], 'ssd_stop': ['ssd-isolate']}
-    for check, applets in needs.items():
+    # A check may be skipped only while an applet it needs is a placeholder.
+    for check, applets in CHECKS.items():
         if all(implemented(isobox, a) for a in applets):
             assert status[check] == 'PASS', (check, p.stdout)
     assert 'Kernel panic' not in console
