@@ -18,6 +18,7 @@
 
 #include "err.h"
 #include "ns.h"
+#include "reaper.h"
 
 static const struct {
 	const char *name;
@@ -284,7 +285,12 @@ int ns_wait_relay(pid_t child)
 	sigset_t all, pending;
 	int sfd, st, n_pending = 0, sig;
 
-	sigfillset(&all);
+	/* Do not keep the caller's directory busy while we wait (catatonit #28);
+	 * failing to is harmless. */
+	if (chdir("/") < 0) {
+		/* nothing to do */
+	}
+	reaper_all_signals(&all);
 	sigemptyset(&pending);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	for (;;) {
@@ -309,7 +315,9 @@ int ns_wait_relay(pid_t child)
 			}
 		if (poll(&p, 1, n_pending ? 20 : -1) <= 0)
 			continue;
-		if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD)
+		if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD ||
+		    reaper_self_inflicted((int)si.ssi_pid, si.ssi_code) ||
+		    reaper_from_our_terminal(si.ssi_code)) /* the child shares our group */
 			continue;
 		sig = (int)si.ssi_signo;
 		if (kill(child, sig) < 0 && errno == EPERM && sigismember(&pending, sig) == 0) {
