@@ -51,7 +51,10 @@ def full_pipe():
 
 def status_of(pid):
     with open('/proc/%d/status' % pid) as f:
-        return {l.split(':')[0]: l.split(':', 1)[1].split() for l in f.read().splitlines()}
+        s = {l.split(':')[0]: l.split(':', 1)[1].split() for l in f.read().splitlines()}
+    with open('/proc/%d/wchan' % pid) as f:
+        s['wchan'] = f.read()
+    return s
 
 
 def processes_of(exe):
@@ -80,7 +83,8 @@ class Blocked:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             procs = processes_of(exe)
-            if len(procs) == want and all(s['State'][0] == 'S' for s in procs.values()):
+            if len(procs) == want and all(s['State'][0] == 'S' for s in procs.values()) and \
+                    any('pipe_write' in s['wchan'] for s in procs.values()):
                 self.procs = procs
                 return
             time.sleep(0.01)
@@ -89,6 +93,9 @@ class Blocked:
 
     def privileged(self):
         return [pid for pid, s in self.procs.items() if s['Uid'][1] == '0']
+
+    def writer(self):
+        return [pid for pid, s in self.procs.items() if 'pipe_write' in s['wchan']]
 
     def finish(self):
         with os.fdopen(self.r, 'rb') as f:
@@ -138,7 +145,7 @@ def test_privileged_part_cannot_be_traced_or_signalled(enc, setuid_isobox, world
     b = Blocked(enc + ['-v', str(w), 'touch', str(ran)], setuid_isobox, 2)
     try:
         root = b.privileged()
-        assert len(root) == 1, b.procs
+        assert len(root) == 1 and root == b.writer(), b.procs
         priv = root[0]
         waiter = [pid for pid in b.procs if pid != priv][0]
         s = b.procs[priv]
