@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -18,6 +19,7 @@
 #include "applets.h"
 #include "confine.h"
 #include "err.h"
+#include "landlock.h"
 #include "mount.h"
 #include "ns.h"
 #include "opt.h"
@@ -182,6 +184,54 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 	return parse_list(e, copy);
 }
 
+/* Behind the read-only view, Landlock where the kernel has it: writes only
+ * beneath the entries, the tmpfs folders, the few device nodes and /proc.
+ * This closes the ways around mount flags: an inherited read-only fd on a
+ * host file reopened for writing through /proc/self/fd, openat(2) on an
+ * inherited host directory, and FIFOs (EROFS never applies to them: a
+ * root-owned /run/initctl would take orders from inside). */
+static int landlock_wall(const struct encap *e)
+{
+	static const char *const dev[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+	                                  "/dev/urandom", "/dev/tty", "/dev/ptmx", "/dev/pts",
+	                                  "/proc"};
+	size_t n = sizeof dev / sizeof dev[0], i, k = 0;
+	int fds[MAX_TMPFS + sizeof dev / sizeof dev[0] + 1], rc, err;
+	size_t max = e->n_entries + e->n_tmpfs + n;
+	int *all = max <= sizeof fds / sizeof fds[0] ? fds : malloc(max * sizeof *all);
+
+	if (!all)
+		return -1;
+	for (i = 0; i < e->n_entries + e->n_tmpfs + n; i++) {
+		const char *path = i < e->n_entries ? e->entries[i]
+		                 : i < e->n_entries + e->n_tmpfs ? e->tmpfs[i - e->n_entries]
+		                 : dev[i - e->n_entries - e->n_tmpfs];
+		int fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd >= 0)
+			all[k++] = fd;
+		else if (i < e->n_entries + e->n_tmpfs)
+			goto fail; /* attached a moment ago: must be there */
+	}
+	rc = landlock_writable_only(all, k);
+	err = errno;
+	while (k)
+		close(all[--k]);
+	if (all != fds)
+		free(all);
+	errno = err;
+	if (rc == 1 && e->verbose)
+		trace("this kernel has no Landlock: mount flags only", NULL);
+	return rc < 0 ? -1 : 0;
+fail:
+	err = errno;
+	while (k)
+		close(all[--k]);
+	if (all != fds)
+		free(all);
+	errno = err;
+	return -1;
+}
+
 /* Inside the namespaces, as PID 1: build the view, give up all power, then
  * become the reaper of COMMAND. Never returns. */
 static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_config *nc)
@@ -238,6 +288,16 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		close(e->entry_fd[i]);
 	if (confine_drop_all(&step) < 0)
 		goto fail;
+	if (landlock_wall(e) < 0) {
+		step = "cannot restrict writes with Landlock";
+		goto fail;
+	}
+	/* The reaper holds what COMMAND must not touch: its status, its clean-up.
+	 * exec makes COMMAND itself dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		step = "cannot make the reaper undumpable";
+		goto fail;
+	}
 	/* As the caller, inside the view only: never a directory outside it
 	 * (the original's deleted-cwd escape). COMMAND inherits it at fork. */
 	if (chdir(e->cwd) < 0) {

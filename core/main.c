@@ -7,6 +7,7 @@
 #include <stdio.h> /* renameat only: no stdio on the release path */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,7 +89,10 @@ static int drop_privilege(void)
 		errno = EPERM;
 		return -1;
 	}
-	return 0;
+	/* The setuid exec left us undumpable, which makes the files of /proc/self root's:
+	 * an applet could not write its own uid_map. With only the real ids
+	 * left and nothing opened yet there is nothing to protect. */
+	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 }
 
 static int run_applet(const struct applet *a, int argc, char **argv)

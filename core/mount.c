@@ -377,7 +377,7 @@ static int ro_walk(int tree, struct mnt_fail *f)
 		}
 	} while (grew);
 	for (i = 0; i < n; i++) {
-		long id;
+		long id = -1;
 		int fd;
 		if (!in[i])
 			continue;
@@ -391,7 +391,7 @@ static int ro_walk(int tree, struct mnt_fail *f)
 			goto out;
 		}
 		if (mount_id_of(fd, &id) < 0 || id != ids[i]) {
-			if (id != ids[i])
+			if (id != -1) /* found, but another mount covers the point */
 				errno = EBUSY;
 			close_keep_errno(fd);
 			fail_copy(f, "cannot make read-only (covered by another mount; needs Linux 5.12)",
@@ -608,8 +608,13 @@ static int enter_root(int tree, const struct mnt_view *v, struct mnt_fail *f)
 
 /* The kernel gates writes to these on uid 0 alone, not on capabilities
  * (sysctl test_perm, write_sysrq_trigger): root inside must not reach them.
- * bubblewrap covers the same list. */
-static const char *const proc_ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"};
+ * bubblewrap covers the first four; the rest is Docker's read-only and masked
+ * set, for files some kernel configurations let uid 0 write. */
+static const char *const proc_ro[] = {
+	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/acpi", "/proc/fs",
+	"/proc/scsi", "/proc/asound", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/mtrr", "/proc/pressure",
+};
 
 static int fresh_proc(const struct mnt_view *v, struct mnt_fail *f)
 {
