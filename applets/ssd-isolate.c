@@ -1264,7 +1264,8 @@ static int prepare_exec(struct ssd *o)
 	}
 	if (o->has_procsched) {
 		struct sched_param sp = {.sched_priority = o->procsched.prio};
-		if (sched_setscheduler(getpid(), o->procsched.policy, &sp) < 0)
+		/* musl's sched_setscheduler is a stub returning ENOSYS. */
+		if (syscall(SYS_sched_setscheduler, getpid(), o->procsched.policy, &sp) < 0)
 			fatal(errno, "unable to set process scheduler", NULL);
 	}
 	if (o->has_iosched) {

@@ -1,0 +1,541 @@
+"""ssd-isolate against dpkg's start-stop-daemon (the oracle), case by case:
+exit code, stdout, stderr (program name normalised) and effects (pidfile
+content and mode, daemon running or not). Then --isolate.
+
+Daemons are private copies of /bin/sleep (or scripts exec'ing them) in
+tmp_path; only processes whose executable is such a copy are ever matched
+or killed. shared/reference/start-stop-daemon.md §3.4 lists the oracle cases.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import time
+
+import pytest
+
+from conftest import ISOBOX, run, tool
+
+SSD = '/usr/sbin/start-stop-daemon'
+NAME = 'mydaemon'
+
+# Cases where we deliberately differ from dpkg 1.21.22 (docs/ssd-isolate.8,
+# COMPATIBILITY); each is checked against its own expectation instead.
+DELIBERATE = {
+    'retry_trailing_slash': "dpkg hits an internal assertion; we say 'invalid schedule item'",
+    'ambiguous_p': "--pidof (dpkg 1.23.8) is one more candidate for '--p'",
+    'notify_extend_usec': 'dpkg reads EXTEND_TIMEOUT_USEC as milliseconds x 1000',
+    'pidfile_zero_negative_overflow': "dpkg takes PID 0 or -N from a pidfile and signals a process group",
+    'verbose_start': 'dpkg 1.21 loses verbose lines before exec when stdout is a pipe',
+}
+
+
+def wait_for(cond, timeout=20.0, what='condition'):
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out waiting for ' + what)
+        time.sleep(0.02)
+
+
+def same_file(a, b):
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+    except OSError:
+        return False
+    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+
+
+def pids_running(exe):
+    """Host pids whose executable is exe (a private copy), zombies excluded."""
+    out = []
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            if not same_file('/proc/%s/exe' % pid, exe):
+                continue
+            with open('/proc/%s/stat' % pid) as f:
+                if f.read().rsplit(')', 1)[1].split()[0] == 'Z':
+                    continue
+        except OSError:
+            continue
+        out.append(int(pid))
+    return sorted(out)
+
+
+class Env:
+    """A scratch world for one implementation: a daemon binary, a pidfile
+    directory, helper scripts."""
+
+    def __init__(self, base):
+        self.dir = str(base)
+        os.makedirs(self.dir, exist_ok=True)
+        self.D = os.path.join(self.dir, NAME)
+        shutil.copy('/bin/sleep', self.D)
+        self.run = os.path.join(self.dir, 'run')
+        os.mkdir(self.run)
+        self.P = os.path.join(self.run, 'd.pid')
+        self.T = self.script('termignore', "trap '' TERM\nexec %s 1000\n" % self.D)
+        self.N = self.script('notifier', '', python=True)
+        self.empty = os.path.join(self.dir, 'empty')
+        os.mkdir(self.empty)
+
+    def script(self, name, body, python=False):
+        path = os.path.join(self.dir, name)
+        with open(path, 'w') as f:
+            if python:
+                f.write(NOTIFIER)
+            else:
+                f.write('#!/bin/sh\n' + body)
+        os.chmod(path, 0o755)
+        return path
+
+    def pidfile_pid(self):
+        try:
+            with open(self.P) as f:
+                return int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+
+    def wait_started(self):
+        """dpkg's (and our) --start -b returns before the daemon has exec'd:
+        wait until the pidfile's pid is the daemon (else a second --start would
+        legitimately not see it)."""
+        wait_for(lambda: self.pidfile_pid() and same_file('/proc/%d/exe' % self.pidfile_pid(), self.D),
+                 what='daemon exec')
+
+    def cleanup(self):
+        for _ in range(50):
+            pids = pids_running(self.D)
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.05)
+
+
+NOTIFIER = '''#!/usr/bin/python3
+import os, socket, sys, time
+time.sleep(float(sys.argv[1]))
+for m in sys.argv[2:]:
+    if m.startswith('sleep='):
+        time.sleep(float(m[6:]))
+        continue
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.connect(os.environ['NOTIFY_SOCKET'])
+    s.send(m.encode())
+time.sleep(30)
+'''
+
+
+MUSL_STRERROR = {'Symbolic link loop': 'Too many levels of symbolic links'}
+
+
+class Runner:
+    """Runs one implementation in one Env and records what a user sees."""
+
+    def __init__(self, prog, env):
+        self.prog, self.env, self.log = prog, env, []
+
+    def argv0(self):
+        return 'start-stop-daemon' if self.prog == SSD else 'ssd-isolate'
+
+    def norm(self, text):
+        e = self.env
+        text = text.replace(e.dir, 'DIR')
+        # musl and glibc word a few errno strings differently.
+        for musl, glibc in MUSL_STRERROR.items():
+            text = text.replace(musl, glibc)
+        text = re.sub(r'^%s:' % self.argv0(), 'PROG:', text, flags=re.M)
+        text = text.replace("'%s --help'" % self.argv0(), "'PROG --help'")
+        text = re.sub(r'(pid|to|kill)( \d+)+', lambda m: m.group(1) + ' PID', text)
+        return text
+
+    def __call__(self, *args, timeout=60, **kw):
+        e = self.env
+        argv = [a.format(D=e.D, P=e.P, T=e.T, N=e.N, DIR=e.dir, E=e.empty) for a in args]
+        exe = SSD if self.prog == SSD else ISOBOX
+        t0 = time.monotonic()
+        p = subprocess.run([self.argv0()] + argv, executable=exe, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
+        self.elapsed = time.monotonic() - t0
+        self.log.append((self.norm(' '.join(argv)), p.returncode, self.norm(p.stdout), self.norm(p.stderr)))
+        return p
+
+    def effects(self, label=''):
+        """Pidfile content/mode and whether the daemon runs, as a user checks."""
+        e = self.env
+        try:
+            st = os.stat(e.P)
+            with open(e.P) as f:
+                content = f.read()
+            pid = e.pidfile_pid()
+            alive = pid in pids_running(e.D) if pid else False
+            pf = (oct(st.st_mode & 0o7777), re.sub(r'\d+', 'N', content), alive)
+        except FileNotFoundError:
+            pf = None
+        self.log.append(('effects ' + label, pf, len(pids_running(e.D))))
+
+
+def c_no_command(r, e):
+    r()
+    r('-x', '{D}')
+    r('--start')
+    r('--start', '--stop', '-x', '{D}')
+    r('--start', '--name', 'foo')
+    r('--stop')
+    r('--status')
+
+
+def c_not_running(r, e):
+    r('--status', '-x', '{D}')
+    r('--stop', '-x', '{D}')
+    r('--stop', '-x', '{D}', '--oknodo')
+    r('--stop', '-x', '{D}', '--retry', '0/1/KILL/1')
+    r('--stop', '-x', '{D}', '--retry', '0/1/KILL/1', '-o')
+    r('--status', '-p', '{P}')
+    r('--stop', '-p', '{P}', '-q')
+    r('--stop', '--pid', '999999999')
+    r('--stop', '--ppid', '999999999')
+    r('--stop', '-u', '4242')
+    r('--status', '-n', 'nosuchname')
+
+
+def c_lifecycle(r, e):
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
+    e.wait_started()
+    r.effects('started')
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '-o', '--', '1000')
+    r('--start', '-q', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
+    for m in (['-p', '{P}'], ['-p', '{P}', '-x', '{D}'], ['-x', '{D}'], ['-n', NAME], ['-n', 'mydaemo'],
+              ['-u', 'root', '-n', NAME], ['-u', '4242', '-n', NAME], ['--pid', str(e.pidfile_pid())],
+              ['--ppid', '1', '-x', '{D}'], ['--ppid', '2', '-x', '{D}'], ['-p', '{P}', '-n', 'other']):
+        r('--status', *m)
+    r('--stop', '-t', '-p', '{P}')
+    r('--stop', '-t', '-p', '{P}', '--retry', '5')
+    r('--stop', '-t', '-q', '-x', '{D}')
+    r('--stop', '-t', '-s', 'HUP', '-n', NAME)
+    r.effects('after test mode')
+    r('--stop', '-v', '-p', '{P}', '--retry', '5')
+    r.effects('stopped')
+    r('--status', '-p', '{P}')
+    r('--status', '-p', '{P}', '-x', '{D}')
+    r('--stop', '-p', '{P}')
+    r('--stop', '-p', '{P}', '-o', '-q')
+    r('--stop', '-p', '{P}', '--remove-pidfile')
+    r.effects('removed')
+    r('--status', '-p', '{P}')
+
+
+def c_start_foreground(r, e):
+    # Without -b the program runs in place: its status is ours.
+    r('--start', '-x', '{D}')
+    r('--start', '-x', '{D}', '--', '0')
+    r('--start', '-m', '-p', '{P}', '-k', '077', '-x', '{D}', '--', '0')
+    r.effects('pidfile without -b')
+    r('--start', '-x', '/bin/echo', '--', 'a', '-t')
+    r('--start', '-x', '/bin/echo', 'a', '-q', '--', 'b')
+    r('--start', '-d', '{DIR}', '-x', '/bin/pwd')
+    r('--start', '-d', '/bin', '-x', 'pwd')
+    r('--start', '-x', 'true')
+    r('--start', '-a', 'qwerty', '-x', '/bin/true')
+    r('--start', '-a', '/bin/false', '-n', 'x')
+    r('--start', '-x', '/nonexistent')
+    r('--start', '-d', '/nonexistent', '-x', '/bin/true')
+    r('--start', '-r', '/nonexistent', '-x', '/bin/true')
+    r('--start', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'echo $HOME; umask; id -u; id -g')
+    r('--start', '-c', 'nobody', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'echo $HOME; id -u; id -g; id -G')
+    r('--start', '-c', 'nobody:daemon', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g; id -G')
+    r('--start', '-c', '65534', '-g', '0', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g')
+    r('--start', '-g', 'daemon', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g; id -G')
+    r('--start', '-k', '027', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'umask')
+    r('--start', '-k', '0x12', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'umask')
+    r('--start', '-N', '5', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'cut -d" " -f19 /proc/$$/stat')
+    r('--start', '-P', 'rr:3', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'chrt -p $$ | tr -d "\\n" | sed "s/.*policy: //"; echo')
+    r('--start', '-I', 'idle', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'ionice -p $$')
+    r('--start', '-I', 'best-effort:2', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'ionice -p $$')
+    r('--start', '-r', '/', '-d', '/etc', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'pwd')
+    r('--start', '-c', 'nosuchuser', '-x', '/bin/true')
+    r('--start', '-c', '4242', '-x', '/bin/true')
+    r('--start', '-c', 'nobody:', '-x', '/bin/true')
+    r('--start', '-g', 'nosuchgroup', '-x', '/bin/true')
+    r('--status', '-u', 'nosuchuser')
+
+
+def c_test_mode(r, e):
+    r('-S', '-t', '-x', '{D}', '-c', 'nobody', '-r', '/', '-N', '3', '-P', 'fifo:5', '-I', 'idle', '--', 'a', 'b')
+    r('-S', '-t', '-x', '{D}', '-c', 'nobody:root', '-g', 'daemon', '--', 'a')
+    r('-S', '-t', '-x', '{D}', '-c', '0', '-g', '0')
+    r('-S', '-t', '-x', NAME, '-d', '{DIR}')
+    r('-S', '-t', '-q', '-x', '{D}')
+    r('-S', '-t', '-a', '/bin/x', '-p', '{P}', '-P', 'other', '-I', 'real-time:1')
+    r('-S', '-t', '-x', '{D}', 'x', '-v', 'y')
+
+
+def c_usage(r, e):
+    for args in (['-S', '-x', '{D}', '--signal', 'SIGTERM'], ['-K', '--pid', '0'], ['-K', '--pid', 'x'],
+                 ['-K', '--ppid', '-1'], ['-K', '--pid', '1', '--pidfile', '{P}'], ['-S', '-m', '-x', '{D}'],
+                 ['-K', '--remove-pidfile', '-x', '{D}'], ['-K', '-b', '-x', '{D}'],
+                 ['-S', '-C', '-x', '{D}'], ['-S', '-b', '-O', 'rel.log', '-x', '{D}'],
+                 ['-S', '-O', '/x.log', '-x', '{D}'], ['-K', '--retry', 'TERM', '-x', '{D}'],
+                 ['-K', '--retry', 'TERM/forever', '-x', '{D}'], ['-K', '--retry', 'foo', '-x', '{D}'],
+                 ['-K', '--retry', 'forever/1/forever/2', '-x', '{D}'], ['-K', '-R', 'x/1', '-x', '{D}'],
+                 ['-K', '-R', '1x/1', '-x', '{D}'], ['-K', '-R', '1/2/aaaaaaaaaaaaaaaaaaaaaaa', '-x', '{D}'],
+                 ['-K', '-R', '/', '-x', '{D}'], ['-K', '-R', '', '-x', '{D}'],
+                 ['-T', '-R', 'TERM', '-x', '{D}'], ['-S', '-P', 'fifo:abc', '-x', '{D}'],
+                 ['-S', '-P', 'fifo:100', '-x', '{D}'], ['-S', '-P', 'batch', '-x', '{D}'],
+                 ['-S', '-P', 'fifo:0', '-x', '{D}'], ['-S', '-I', 'idle:x', '-x', '{D}'],
+                 ['-S', '-I', 'real-time:8', '-x', '{D}'], ['-S', '-I', 'foo', '-x', '{D}'],
+                 ['-S', '-k', '0x', '-x', '{D}'], ['-S', '-k', '-1', '-x', '{D}'],
+                 ['-S', '--notify-timeout', 'x', '-b', '-x', '{D}'], ['-T', '--exec'], ['-T', '--no'],
+                 ['-T', '--he=1'], ['-T', '-tq', '-Z'], ['-T', '--statu=x'],
+                 ['--foo=bar'], ['-T', '--o', 'x'], ['--sta', '-x', '{D}'], ['-S', '-x'],
+                 ['--exec=', '-S'], ['-T', '-n', '0123456789abcdefg'], ['-K', '-S', '-T']):
+        r(*args)
+
+
+def c_prefixes_and_permutation(r, e):
+    r('--stat', '--exe', '{D}')
+    r('--sto', '--exe={D}', '--oknod', '--quie')
+    r('--status', '--pidf', '{P}')
+    r('--pidfile={P}', '--status')
+    r('-Tx{D}')
+    r('-S', '-x', '/bin/echo', 'hello', '-t')
+    r('-S', '-x', '/bin/echo', '--', 'hello', '-t')
+    r('-S', 'a', '-x', '/bin/echo', 'b', '--', 'c', '-t')
+    r('-S', '-x', '/bin/echo', '-', 'x')
+    r('-So', '-x', '/bin/echo', '--', '-o')
+
+
+def c_pidfile_rules(r, e):
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
+    e.wait_started()
+    os.chmod(e.P, 0o666)
+    r('--status', '-p', '{P}')
+    r('--stop', '-p', '{P}', '-x', '{D}')
+    r('--start', '-p', '{P}', '-x', '{D}')
+    os.chmod(e.P, 0o644)
+    os.chown(e.P, 65534, 0)
+    r('--status', '-p', '{P}')
+    r('--status', '-p', '{P}', '-x', '{D}')
+    r('--status', '-p', '{P}', '-n', NAME)
+    os.chown(e.P, 0, 65534)
+    r('--status', '-p', '{P}')
+    r('--stop', '-p', '{P}')
+    os.chmod(e.P, 0o666)
+    r('--status', '-p', '{P}')
+    os.chown(e.P, 0, 0)
+    os.chmod(e.P, 0o644)
+    r('--stop', '-p', '{P}', '--retry', '5')
+    r.effects()
+    r('--status', '-p', '/dev/null')
+    r('--stop', '-p', '/dev/null')
+    for content in ('garbage', '', '  42x', '+99999999', '2147483647', ' 7 8', '\n12'):
+        with open(e.P, 'w') as f:
+            f.write(content)
+        r('--status', '-p', '{P}')
+    os.unlink(e.P)
+    os.mkdir(e.P)
+    r('--status', '-p', '{P}')
+    r('--stop', '-p', '{P}')
+    os.rmdir(e.P)
+    os.symlink(os.path.join(e.dir, 'elsewhere'), e.P)
+    r('--start', '-m', '-p', '{P}', '-x', '{D}', '--', '0')
+    os.unlink(e.P)
+    os.chmod(e.run, 0o555)
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '0')
+    r('--start', '-b', '-m', '-p', '/nonexistent/d.pid', '-x', '{D}', '--', '0')
+    os.chmod(e.run, 0o755)
+
+
+def c_retry(r, e):
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
+    r('--stop', '-p', '{P}', '--retry', 'TERM/1')
+    r.effects('refused')
+    r('--stop', '-v', '-p', '{P}', '--retry', 'TERM/1/-9/1')
+    r.effects('killed')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
+    r('--stop', '-v', '-p', '{P}', '-s', 'KILL', '--retry', '1')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
+    r('--stop', '-v', '-p', '{P}', '--retry', 'forever/USR1/0/KILL/1')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
+    r('--stop', '-v', '-p', '{P}', '--retry', '1', '--signal', 'INT')
+    r.effects()
+
+
+def c_several(r, e):
+    procs = [subprocess.Popen([e.D, '1000']) for _ in range(3)]
+    try:
+        wait_for(lambda: len(pids_running(e.D)) == 3, what='three daemons')
+        r('--status', '-x', '{D}')
+        r('--stop', '-t', '-x', '{D}')
+        r('--stop', '-x', '{D}', '-s', '0')
+        r('--stop', '-x', '{D}', '-u', '0', '--retry', '5')
+        r.effects()
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
+
+
+def c_zombie(r, e):
+    z = subprocess.Popen([e.D, '0'])
+    wait_for(lambda: open('/proc/%d/stat' % z.pid).read().rsplit(')', 1)[1].split()[0] == 'Z',
+             what='zombie')
+    try:
+        r('--status', '--pid', str(z.pid))
+        r('--status', '--pid', str(z.pid), '-x', '{D}')
+        r('--stop', '--pid', str(z.pid), '--retry', '1')
+    finally:
+        z.wait()
+
+
+def c_background_io(r, e):
+    log = os.path.join(e.dir, 'out.log')
+    r('--start', '-b', '-O', log, '-m', '-p', '{P}', '--startas', '/bin/sh', '-n', 'sh',
+      '--', '-c', 'echo out; echo err >&2; ls -l /proc/$$/fd/0 | sed "s/.*-> //"; pwd')
+    wait_for(lambda: os.path.exists(log) and open(log).read().count('\n') >= 4, what='output')
+    with open(log) as f:
+        r.log.append(('output', sorted(f.read().splitlines())))
+    r('--start', '-b', '-C', '-m', '-p', '{P}', '--startas', '/bin/sh', '-n', 'sh', '--', '-c', 'echo kept')
+    r('--start', '-b', '-m', '-p', '{P}', '-k', '077', '-x', '{D}', '--', '1000')
+    e.wait_started()
+    r.effects('umask 077 but pidfile 0644')
+    r('--stop', '-p', '{P}', '-x', '{D}', '--retry', '5', '--remove-pidfile')
+    r.effects()
+    r('--start', '-b', '-m', '-p', '{P}', '--chroot', '{E}', '--startas', '/bin/true', '-n', 'true')
+    r.effects('chroot: exec failure is invisible')
+
+
+def c_notify(r, e):
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', 'notifier', '--',
+      '0.5', 'READY=1')
+    assert r.elapsed >= 0.4
+    r('--stop', '-p', '{P}', '--retry', '5')
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', 'notifier', '--',
+      '0', 'X=1\nERRNO=13')
+    r('--stop', '-p', '{P}', '--retry', '5')
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '1', '--startas', '{N}',
+      '-n', 'notifier', '--', '0')
+    assert r.elapsed >= 0.9
+    r('--stop', '-p', '{P}', '--retry', '5')
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '1', '--startas', '{N}',
+      '-n', 'notifier', '--', '0', 'EXTEND_TIMEOUT_USEC=3000000', 'sleep=1.5', 'READY=1')
+    r('--stop', '-p', '{P}', '--retry', '5')
+    r.effects()
+    r.log.append(('notify dir left', [n for n in os.listdir('/run') if n.startswith('.s-s-d-notify')]))
+
+
+CASES = [c_no_command, c_not_running, c_lifecycle, c_start_foreground, c_test_mode, c_usage,
+         c_prefixes_and_permutation, c_pidfile_rules, c_retry, c_several, c_zombie, c_background_io, c_notify]
+
+
+def play(case, prog, base):
+    e = Env(base)
+    r = Runner(prog, e)
+    try:
+        case(r, e)
+    finally:
+        e.cleanup()
+    return r.log
+
+
+@pytest.mark.parametrize('case', CASES, ids=[c.__name__[2:] for c in CASES])
+def test_same_as_dpkg(case, applets, tmp_path):
+    if not os.access(SSD, os.X_OK):
+        pytest.skip('dpkg start-stop-daemon not installed')
+    theirs = play(case, SSD, tmp_path / 'dpkg')
+    ours = play(case, applets['ssd-isolate'], tmp_path / 'ours')
+    for a, b in zip(theirs, ours):
+        assert b == a
+    assert len(ours) == len(theirs)
+
+
+# --- where we deliberately differ --------------------------------------------
+
+def play_one(prog, tmp_path, *args):
+    e = Env(tmp_path / ('%s-%d' % (os.path.basename(prog), len(os.listdir(tmp_path)))))
+    r = Runner(prog, e)
+    r(*args)
+    return r.log[-1]
+
+
+def test_deliberate_retry_trailing_slash(tmp_path):
+    _, rc, out, err = play_one('ours', tmp_path, '-K', '-R', '5/', '-x', '{D}')
+    assert (rc, out) == (3, '')
+    assert err.startswith("PROG: invalid schedule item (must be")
+    if os.access(SSD, os.X_OK):
+        assert 'internal error' in play_one(SSD, tmp_path, '-K', '-R', '5/', '-x', '{D}')[3]
+
+
+def test_deliberate_ambiguous_p_lists_pidof(tmp_path):
+    _, rc, out, err = play_one('ours', tmp_path, '-T', '--p', '1')
+    assert rc == 4
+    assert "possibilities: '--pid' '--ppid' '--pidfile' '--procsched' '--pidof'" in err
+    _, rc, out, err = play_one('ours', tmp_path, '-T', '--pi', '1')
+    assert "possibilities: '--pid' '--pidfile' '--pidof'\n" in err
+
+
+@pytest.mark.parametrize('content', ['0\n', '-5\n', '2147483648\n'])
+def test_deliberate_pidfile_zero_negative_overflow_is_garbage(tmp_path, content):
+    # dpkg would kill(0)/kill(-5): its own or another process group.
+    e = Env(tmp_path)
+    r = Runner('ours', e)
+    with open(e.P, 'w') as f:
+        f.write(content)
+    r('--status', '-p', '{P}')
+    r('--stop', '-p', '{P}')
+    assert [x[1] for x in r.log] == [4, 1]
+
+
+def test_deliberate_verbose_start_is_printed(tmp_path):
+    _, rc, out, err = play_one('ours', tmp_path, '-S', '-v', '-x', '/bin/true')
+    assert (rc, out, err) == (0, 'Starting /bin/true...\n', '')
+
+
+def test_deliberate_notify_extend_timeout_in_microseconds(tmp_path):
+    e = Env(tmp_path)
+    r = Runner('ours', e)
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '5', '--startas', '{N}',
+      '-n', 'notifier', '--', '0', 'EXTEND_TIMEOUT_USEC=300000', 'sleep=3', 'READY=1')
+    try:
+        assert r.log[-1][1:] == (2, '', 'PROG: timed out waiting for a notification\n')
+        assert r.elapsed < 2.5  # 0.3 s, not dpkg's 300 s
+    finally:
+        r('--stop', '-p', '{P}', '--retry', '5')
+        e.cleanup()
+
+
+def test_pidof_prints_pids(tmp_path):
+    e = Env(tmp_path)
+    r = Runner('ours', e)
+    p = subprocess.Popen([e.D, '1000'])
+    try:
+        wait_for(lambda: pids_running(e.D) == [p.pid], what='daemon')
+        out = r('--pidof', '-x', '{D}')
+        assert (out.returncode, out.stdout) == (0, '%d\n' % p.pid)
+        out = r('--pidof', '-n', 'nosuch')
+        assert (out.returncode, out.stdout) == (3, '')
+    finally:
+        p.kill()
+        p.wait()
+
+
+def test_help_and_version(applets):
+    p = run([applets['ssd-isolate'], '--help'], check=0)
+    assert p.stdout.startswith('Usage: ssd-isolate [<option>...] <command>')
+    assert '--isolate' in p.stdout
+    p = run([applets['ssd-isolate'], '-V'], check=0)
+    assert '0.1.0' in p.stdout
