@@ -6,6 +6,7 @@ Daemons are private copies of /bin/sleep (or scripts exec'ing them) in
 tmp_path; only processes whose executable is such a copy are ever matched
 or killed. shared/reference/start-stop-daemon.md §3.4 lists the oracle cases.
 """
+import json
 import os
 import re
 import shutil
@@ -121,6 +122,59 @@ class Env:
             time.sleep(0.05)
 
 
+# Daemons started with -b are orphans; the machine's PID 1 may take seconds
+# to reap them, and a zombie still counts as running for start-stop-daemon.
+# So every command runs under this small child subreaper, which reaps every
+# orphan at once: results then do not depend on how fast init is.
+SUBREAPER = r'''
+import ctypes, json, os, subprocess, sys, threading, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+lock, current = threading.Lock(), [0]
+def reap():
+    while True:
+        try:
+            info = os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+        except ChildProcessError:
+            time.sleep(0.01)
+            continue
+        with lock:
+            if info.si_pid != current[0]:
+                try:
+                    os.waitpid(info.si_pid, 0)
+                except ChildProcessError:  # the command, reaped by communicate()
+                    pass
+                continue
+        time.sleep(0.005)
+threading.Thread(target=reap, daemon=True).start()
+for line in sys.stdin:
+    argv, exe, timeout = json.loads(line)
+    t0 = time.monotonic()
+    with lock:
+        p = subprocess.Popen(argv, executable=exe, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        current[0] = p.pid
+    out, err = p.communicate(timeout=timeout)
+    with lock:
+        current[0] = 0
+    print(json.dumps([p.returncode, out, err, time.monotonic() - t0]), flush=True)
+'''
+
+
+class Reaper:
+    def __init__(self):
+        self.p = subprocess.Popen(['/usr/bin/python3', '-c', SUBREAPER], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+
+    def run(self, argv, exe, timeout):
+        self.p.stdin.write(json.dumps([argv, exe, timeout]) + '\n')
+        self.p.stdin.flush()
+        return json.loads(self.p.stdout.readline())
+
+    def close(self):
+        self.p.stdin.close()
+        self.p.wait(timeout=30)
+
+
 NOTIFIER = '''#!/usr/bin/python3
 import os, socket, sys, time
 time.sleep(float(sys.argv[1]))
@@ -141,8 +195,8 @@ MUSL_STRERROR = {'Symbolic link loop': 'Too many levels of symbolic links'}
 class Runner:
     """Runs one implementation in one Env and records what a user sees."""
 
-    def __init__(self, prog, env):
-        self.prog, self.env, self.log = prog, env, []
+    def __init__(self, prog, env, reaper=None):
+        self.prog, self.env, self.log, self.reaper = prog, env, [], reaper
 
     def argv0(self):
         return 'start-stop-daemon' if self.prog == SSD else 'ssd-isolate'
@@ -162,10 +216,14 @@ class Runner:
         e = self.env
         argv = [a.format(D=e.D, P=e.P, T=e.T, N=e.N, DIR=e.dir, E=e.empty) for a in args]
         exe = SSD if self.prog == SSD else ISOBOX
-        t0 = time.monotonic()
-        p = subprocess.run([self.argv0()] + argv, executable=exe, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
-        self.elapsed = time.monotonic() - t0
+        if self.reaper:
+            rc, out, err, self.elapsed = self.reaper.run([self.argv0()] + argv, exe, timeout)
+            p = subprocess.CompletedProcess(argv, rc, out, err)
+        else:
+            t0 = time.monotonic()
+            p = subprocess.run([self.argv0()] + argv, executable=exe, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
+            self.elapsed = time.monotonic() - t0
         self.log.append((self.norm(' '.join(argv)), p.returncode, self.norm(p.stdout), self.norm(p.stderr)))
         return p
 
@@ -444,11 +502,13 @@ CASES = [c_no_command, c_not_running, c_lifecycle, c_start_foreground, c_test_mo
 
 def play(case, prog, base):
     e = Env(base)
-    r = Runner(prog, e)
+    reaper = Reaper()
+    r = Runner(prog, e, reaper)
     try:
         case(r, e)
     finally:
         e.cleanup()
+        reaper.close()
     return r.log
 
 
