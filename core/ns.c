@@ -1,0 +1,248 @@
+/* Creating namespaces the way `unshare --fork` does, for nsinit -p..., encapsulate
+ * and ssd-isolate --isolate: the caller stays outside as a small waiter and
+ * the child is PID 1 of the new PID namespace. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "ns.h"
+
+static const struct {
+	const char *name;
+	int flag;
+} ns_names[] = {
+	{"pid", CLONE_NEWPID},   {"mount", CLONE_NEWNS},      {"mnt", CLONE_NEWNS},
+	{"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},       {"net", CLONE_NEWNET},
+	{"cgroup", CLONE_NEWCGROUP}, {"user", CLONE_NEWUSER}, {"time", CLONE_NEWTIME},
+	{"all", CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP},
+};
+
+int ns_parse_list(const char *list, int *flags, const char **bad)
+{
+	const char *p = list;
+	int f = 0;
+
+	for (;;) {
+		size_t len = strcspn(p, ","), i;
+		for (i = 0; i < sizeof ns_names / sizeof ns_names[0]; i++)
+			if (strlen(ns_names[i].name) == len && !strncmp(ns_names[i].name, p, len))
+				break;
+		if (i == sizeof ns_names / sizeof ns_names[0]) {
+			*bad = p;
+			errno = EINVAL;
+			return -1;
+		}
+		f |= ns_names[i].flag;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	*flags = f;
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int err;
+	if (fd < 0)
+		return -1;
+	if (write_all(fd, text, strlen(text)) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return close(fd);
+}
+
+static void map_line(char *line, unsigned long inside, unsigned long outside)
+{
+	char num[24];
+	strcpy(line, fmt_u(num, inside));
+	strcat(line, " ");
+	strcat(line, fmt_u(num, outside));
+	strcat(line, " 1\n");
+}
+
+int ns_write_id_maps(uid_t inside_uid, uid_t outside_uid, gid_t inside_gid, gid_t outside_gid)
+{
+	char line[64];
+
+	/* An unprivileged process may map only its own ids, and only once
+	 * setgroups(2) is denied (user_namespaces(7), CVE-2014-8989). */
+	if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
+		return -1;
+	map_line(line, inside_uid, outside_uid);
+	if (write_file("/proc/self/uid_map", line) < 0)
+		return -1;
+	map_line(line, inside_gid, outside_gid);
+	return write_file("/proc/self/gid_map", line);
+}
+
+int ns_make_private(void)
+{
+	/* Without this, mounts made inside propagate to the host on systems where
+	 * "/" is shared (systemd), and host mounts appear inside (bwrap's MS_SLAVE). */
+	return mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+int ns_mount_proc(void)
+{
+	/* Mounted over the old one, as util-linux does: the old procfs stays
+	 * hidden underneath, and in a user namespace the kernel only allows a new
+	 * procfs where a fully visible one exists (mount_too_revealing). */
+	return mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+static int mount_if_dir(const char *src, const char *dir, const char *type, unsigned long flags,
+                        const char *data)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* nothing there to show the host's objects through */
+	return mount(src, dir, type, flags, data);
+}
+
+int ns_mount_ipc(void)
+{
+	if (mount_if_dir("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return -1;
+	return mount_if_dir("mqueue", "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+}
+
+int ns_lo_up(void)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = -1, err;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof ifr);
+	memcpy(ifr.ifr_name, "lo", 3);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+pid_t ns_spawn(const struct ns_config *c, const char **step)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int other = c->clone_flags & ~CLONE_NEWUSER;
+	int alive[2];
+	pid_t pid;
+
+	if (c->clone_flags & CLONE_NEWUSER) {
+		int root = (c->setup & NS_MAP_ROOT) != 0;
+		if (unshare(CLONE_NEWUSER) < 0) {
+			*step = "cannot create a user namespace";
+			return -1;
+		}
+		if (ns_write_id_maps(root ? 0 : uid, uid, root ? 0 : gid, gid) < 0) {
+			*step = "cannot write the user namespace's id maps";
+			return -1;
+		}
+	}
+	if (other && unshare(other) < 0) {
+		*step = "cannot create namespaces";
+		return -1;
+	}
+	/* The child learns that we died through EOF on this pipe, which also
+	 * closes the race between fork and PR_SET_PDEATHSIG. */
+	if (pipe2(alive, O_CLOEXEC) < 0) {
+		*step = "cannot create a pipe";
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		*step = "cannot fork";
+		close(alive[0]);
+		close(alive[1]);
+		return -1;
+	}
+	if (pid > 0) {
+		close(alive[0]);
+		/* alive[1] stays open (close-on-exec) for as long as we live. */
+		return pid;
+	}
+	close(alive[1]);
+	if (c->setup & NS_DIE_WITH_PARENT) {
+		struct pollfd p = {alive[0], POLLIN, 0};
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+			*step = "cannot set the parent-death signal";
+			return -1;
+		}
+		if (poll(&p, 1, 0) != 0) /* EOF already: the parent is gone */
+			_exit(EXIT_OWN);
+	}
+	close(alive[0]);
+	return 0;
+}
+
+int ns_setup(const struct ns_config *c, const char **step)
+{
+	if ((c->setup & NS_PRIVATE_ROOT) && ns_make_private() < 0) {
+		*step = "cannot make / private";
+		return -1;
+	}
+	if ((c->setup & NS_MOUNT_PROC) && ns_mount_proc() < 0) {
+		*step = "cannot mount /proc";
+		return -1;
+	}
+	if ((c->setup & NS_MOUNT_IPC) && ns_mount_ipc() < 0) {
+		*step = "cannot mount /dev/shm or /dev/mqueue";
+		return -1;
+	}
+	if ((c->setup & NS_LO_UP) && ns_lo_up() < 0) {
+		*step = "cannot bring up lo";
+		return -1;
+	}
+	return 0;
+}
+
+int ns_wait_relay(pid_t child)
+{
+	sigset_t all;
+	int sfd, st;
+
+	sigfillset(&all);
+	sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	for (;;) {
+		struct signalfd_siginfo si;
+		pid_t pid = waitpid(child, &st, WNOHANG);
+		if (pid == child)
+			break;
+		if (pid < 0 && errno != EINTR) {
+			st = EXIT_OWN << 8;
+			break;
+		}
+		if (sfd < 0) { /* no signalfd: still wait, relaying nothing */
+			if (waitpid(child, &st, 0) == child)
+				break;
+			continue;
+		}
+		if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD)
+			kill(child, (int)si.ssi_signo);
+	}
+	if (sfd >= 0)
+		close(sfd);
+	return exit_code_of(st);
+}
