@@ -819,8 +819,13 @@ static int iso_resolve(struct ssd *o, pid_t n, pid_t *target)
 
 	o->my_pidns = pidns_of(getpid());
 	*target = n;
-	if (pidns_of(n) != o->my_pidns && is_reaper(n, &rec))
-		return ISO_NS;
+	if (pidns_of(n) != o->my_pidns) {
+		if (is_reaper(n, &rec))
+			return ISO_NS;
+		/* A dead reaper not yet reaped by init: its namespace is gone. */
+		if (inner_pid(n, &depth) == 1 && depth > 1)
+			return ISO_GONE;
+	}
 	if (proc_open(&d) < 0)
 		return ISO_NONE;
 	while (each_pid(&d, &p)) {
@@ -868,15 +873,18 @@ static int ns_check(struct ssd *o, pid_t reaper)
 	pid_t p;
 	int hit = 0;
 
-	if (!(o->match & ~M_PIDFILE))
-		return pid_check(o, reaper);
-	if (!ns || proc_open(&d) < 0)
+	/* ns/pid of an exited (zombie) reaper cannot be read: all gone. */
+	if (!ns)
 		return ST_DEAD;
-	while (!hit && each_pid(&d, &p))
-		hit = pidns_of(p) == ns && pid_matches(o, p);
-	close(d.fd);
-	if (!hit || (o->action != ACT_STOP && !pid_is_running(reaper)))
-		return ST_DEAD;
+	if (o->match & ~M_PIDFILE) {
+		if (proc_open(&d) < 0)
+			return ST_DEAD;
+		while (!hit && each_pid(&d, &p))
+			hit = pidns_of(p) == ns && pid_matches(o, p);
+		close(d.fd);
+		if (!hit)
+			return ST_DEAD;
+	}
 	pids_push(&o->found, reaper);
 	return ST_OK;
 }
@@ -1175,7 +1183,8 @@ static void create_notify_socket(struct ssd *o)
 
 /* Wait for READY=1. Unlike dpkg, EXTEND_TIMEOUT_USEC counts microseconds
  * (dpkg divides by 1000 and takes the result as seconds). */
-static void wait_for_notify(struct ssd *o)
+/* 0 on READY=1; 1 when the descriptor also (if >= 0) became readable first. */
+static int wait_for_notify(struct ssd *o, int also)
 {
 	long long deadline = now_ns() + (long long)o->notify_timeout * 1000000000LL;
 
@@ -1193,13 +1202,17 @@ static void wait_for_notify(struct ssd *o)
 		ts.tv_nsec = (long)(left % 1000000000LL);
 		FD_ZERO(&fds);
 		FD_SET(o->notify_fd, &fds);
-		rc = pselect(o->notify_fd + 1, &fds, NULL, NULL, &ts, NULL);
+		if (also >= 0)
+			FD_SET(also, &fds);
+		rc = pselect((also > o->notify_fd ? also : o->notify_fd) + 1, &fds, NULL, NULL, &ts, NULL);
 		if (rc < 0 && errno != EINTR && errno != EAGAIN)
 			notify_fatal(o, errno, "cannot monitor notification socket for activity", NULL);
 		if (rc == 0)
 			notify_fatal(o, 0, "timed out waiting for a notification", NULL);
 		if (rc < 0)
 			continue;
+		if (also >= 0 && FD_ISSET(also, &fds) && !FD_ISSET(o->notify_fd, &fds))
+			return 1;
 		while ((n = recv(o->notify_fd, buf, sizeof buf - 1, 0)) >= 0) {
 			buf[n] = 0;
 			for (line = buf; *line; line = next) {
@@ -1219,7 +1232,7 @@ static void wait_for_notify(struct ssd *o)
 				} else if (!strcmp(line, "READY=1")) {
 					close(o->notify_fd);
 					cleanup_notify(o);
-					return;
+					return 0;
 				}
 			}
 		}
@@ -1350,7 +1363,7 @@ static void daemonize(struct ssd *o)
 	if (pid) {
 		wait_for_child(pid);
 		if (o->notify_await)
-			wait_for_notify(o);
+			wait_for_notify(o, -1);
 		_exit(0);
 	}
 	if (o->notify_fd >= 0)
@@ -1432,9 +1445,10 @@ static int do_start(struct ssd *o)
 
 /* ---- --isolate ----------------------------------------------------------- */
 
-/* The caller's stdin/stdout/stderr go to the daemon through a socket, not
- * through the reaper's own descriptors: a reaper holding them would keep a
- * pipe like `ssd-isolate ... | cat` open for the daemon's whole life. */
+/* The caller's stdin/stdout/stderr go to the daemon through a socket that
+ * the daemon's process reads after the reaper forked it: a reaper holding
+ * them would keep a pipe like `ssd-isolate ... | cat` open for the daemon's
+ * whole life, and the reaper API has no "close in the parent after fork". */
 static int send_stdio(int sock)
 {
 	int fds[3] = {0, 1, 2};
@@ -1479,6 +1493,9 @@ static int daemon_setup(void *p)
 {
 	struct daemon_arg *a = p;
 	int i;
+
+	if (a->o->stdio_sock >= 0 && recv_stdio(a->o->stdio_sock, a->stdio) < 0)
+		fatal(0, "cannot receive the standard descriptors", NULL);
 	for (i = 0; i < 3; i++)
 		if (a->stdio[i] >= 0 && dup2(a->stdio[i], i) < 0)
 			return -1;
@@ -1503,12 +1520,6 @@ static void __attribute__((noreturn)) reaper_main(struct ssd *o, int report_fd, 
 		put(2, prog, ": ", step, " (", strerror(errno), ")\n", NULL);
 		_exit(2);
 	}
-	if (o->stdio_sock >= 0 && recv_stdio(o->stdio_sock, arg.stdio) < 0) {
-		put(2, prog, ": cannot receive the standard descriptors\n", NULL);
-		_exit(2);
-	}
-	if (o->stdio_sock >= 0)
-		close(o->stdio_sock);
 	if (o->notify_fd >= 0)
 		close(o->notify_fd);
 	/* The reaper itself holds nothing of the caller's. */
@@ -1581,7 +1592,10 @@ static int isolated_start(struct ssd *o)
 		fatal(errno, "cannot pass the standard descriptors", NULL);
 	close(sp[0]);
 	/* The reaper says how the process we exec'd ended: a classic daemon has
-	 * forked and exited 0 by then; anything else is a failed start. */
+	 * forked and exited 0 by then; anything else is a failed start. With
+	 * --notify-await, READY=1 from a daemon that does not fork is enough. */
+	if (o->notify_await && wait_for_notify(o, report[0]) == 0)
+		return 0;
 	while (have < sizeof buf - 1 && (n = read(report[0], buf + have, sizeof buf - 1 - have)) != 0) {
 		if (n < 0) {
 			if (errno == EINTR)
@@ -1595,7 +1609,7 @@ static int isolated_start(struct ssd *o)
 	buf[have] = 0;
 	if (!strcmp(buf, "exit 0\n")) {
 		if (o->notify_await)
-			wait_for_notify(o);
+			wait_for_notify(o, -1);
 		return 0;
 	}
 	cleanup_notify(o);

@@ -177,6 +177,9 @@ class Reaper:
 
 NOTIFIER = '''#!/usr/bin/python3
 import os, socket, sys, time
+null = os.open('/dev/null', os.O_RDWR)
+for fd in 0, 1, 2:
+    os.dup2(null, fd)
 time.sleep(float(sys.argv[1]))
 for m in sys.argv[2:]:
     if m.startswith('sleep='):
@@ -224,7 +227,8 @@ class Runner:
             p = subprocess.run([self.argv0()] + argv, executable=exe, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, timeout=timeout, **kw)
             self.elapsed = time.monotonic() - t0
-        self.log.append((self.norm(' '.join(argv)), p.returncode, self.norm(p.stdout), self.norm(p.stderr)))
+        p = subprocess.CompletedProcess(argv, p.returncode, self.norm(p.stdout), self.norm(p.stderr))
+        self.log.append((self.norm(' '.join(argv)), p.returncode, p.stdout, p.stderr))
         return p
 
     def effects(self, label=''):
@@ -599,3 +603,217 @@ def test_help_and_version(applets):
     assert '--isolate' in p.stdout
     p = run([applets['ssd-isolate'], '-V'], check=0)
     assert '0.1.0' in p.stdout
+
+
+# --- --isolate ----------------------------------------------------------------
+
+class Iso:
+    """An isolated-daemon world: runs ssd-isolate under the subreaper."""
+
+    def __init__(self, tmp_path):
+        self.e = Env(tmp_path / 'iso')
+        self.reaper = Reaper()
+        self.r = Runner('ours', self.e, self.reaper)
+        self.dfork = os.path.join(self.e.dir, 'dforkd')
+        shutil.copy(tool('ssd_dfork'), self.dfork)
+        self.sh = self.e.script('shdaemon', '(setsid %s 1000 </dev/null >/dev/null 2>&1 & echo $! > "$1")\nexit 0\n' % self.e.D)
+
+    def __call__(self, *args, **kw):
+        return self.r(*args, **kw)
+
+    def reapers(self):
+        """Our reapers still alive: processes running this isobox as PID 1 of a namespace."""
+        out = []
+        for pid in os.listdir('/proc'):
+            try:
+                if pid.isdigit() and same_file('/proc/%s/exe' % pid, ISOBOX):
+                    with open('/proc/%s/status' % pid) as f:
+                        nspid = [l for l in f if l.startswith('NSpid:')][0].split()[1:]
+                    if len(nspid) > 1 and nspid[-1] == '1':
+                        out.append(int(pid))
+            except (OSError, IndexError):
+                pass
+        return out
+
+    def gone(self):
+        return not pids_running(self.e.D) and not pids_running(self.dfork) and not self.reapers()
+
+    def close(self):
+        for pid in self.reapers():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.e.cleanup()
+        for pid in pids_running(self.dfork):
+            os.kill(pid, signal.SIGKILL)
+        wait_for(self.gone, what='isolated daemon gone')
+        self.reaper.close()
+
+
+@pytest.fixture
+def iso(tmp_path):
+    w = Iso(tmp_path)
+    yield w
+    w.close()
+
+
+def ns_of(pid, kind='pid'):
+    return os.stat('/proc/%d/ns/%s' % (pid, kind)).st_ino
+
+
+def test_isolate_double_forking_shell_daemon_own_pidfile(iso):
+    e = iso.e
+    p = iso('--start', '--isolate', '-p', '{P}', '-a', iso.sh, '-n', NAME, '--', '{P}')
+    assert (p.returncode, p.stdout, p.stderr) == (0, '', '')
+    wait_for(lambda: pids_running(e.D), what='daemon')
+    [host_pid] = pids_running(e.D)
+    local = e.pidfile_pid()
+    assert local != host_pid and local < 10  # a PID of the namespace
+    assert ns_of(host_pid) != ns_of(os.getpid())
+    assert ns_of(host_pid, 'mnt') != ns_of(os.getpid(), 'mnt')
+    for m in (['-p', '{P}'], ['-p', '{P}', '-x', '{D}'], ['-x', '{D}'], ['-n', NAME], ['-p', '{P}', '-n', NAME]):
+        assert iso('--status', *m).returncode == 0, m
+    assert run([ISOBOX, 'ssd-isolate', '--pidof', '-p', e.P]).stdout == '%d\n' % host_pid
+    assert iso('--status', '-p', '{P}', '-n', 'other').returncode == 1
+    p = iso('--start', '--isolate', '-p', '{P}', '-a', iso.sh, '-n', NAME, '--', '{P}')
+    assert (p.returncode, p.stdout) == (1, 'process already running.\n')
+    p = iso('--stop', '-p', '{P}', '--retry', '5', '-v')
+    assert (p.returncode, p.stdout) == (0, "Stopped process in pidfile 'DIR/run/d.pid' (pid PID).\n")
+    wait_for(iso.gone, what='namespace gone')
+    # The reaper removes the pidfile the daemon wrote inside: its number
+    # would name an unrelated host process from now on.
+    wait_for(lambda: not os.path.exists(e.P), what='pidfile removed')
+    assert iso('--status', '-p', '{P}').returncode == 3
+
+
+def test_isolate_namespace_pid_never_names_a_host_process(iso):
+    e = iso.e
+    # The daemon keeps a child, so the namespace outlives the daemon itself.
+    p = iso('--start', '--isolate', '-p', '{P}', '-x', iso.dfork, '--', '{P}', '1000', 'child')
+    assert p.returncode == 0, p.stderr
+    wait_for(lambda: e.pidfile_pid() and len(pids_running(iso.dfork)) == 2, what='daemon and child')
+    local = e.pidfile_pid()
+    assert os.path.exists('/proc/%d' % local)  # on the host, that PID is someone else
+    daemon = [pid for pid in pids_running(iso.dfork)
+              if open('/proc/%d/status' % pid).read().split('NSpid:')[1].split('\n')[0].split()[-1] == str(local)]
+    assert len(daemon) == 1
+    assert run([ISOBOX, 'ssd-isolate', '--pidof', '-p', e.P]).stdout == '%d\n' % daemon[0]
+    os.kill(daemon[0], signal.SIGKILL)
+    wait_for(lambda: len(pids_running(iso.dfork)) == 1, what='daemon killed')
+    # dpkg would now report (and signal) host PID `local`; we say "dead, pidfile exists".
+    if os.access(SSD, os.X_OK):
+        assert run([SSD, '--status', '-p', e.P]).returncode == 0
+    assert iso('--status', '-p', '{P}').returncode == 1
+    p = iso('--stop', '-p', '{P}')
+    assert (p.returncode, p.stdout) == (1, "No process in pidfile 'DIR/run/d.pid' found running; none killed.\n")
+    assert iso('--status', '-x', iso.dfork).returncode == 0  # the child
+    assert iso('--stop', '-x', iso.dfork, '--retry', '5').returncode == 0
+    wait_for(iso.gone, what='namespace gone')
+
+
+def test_isolate_double_forking_c_daemon(iso):
+    e = iso.e
+    p = iso('--start', '--isolate', '-p', '{P}', '-x', iso.dfork, '--', '{P}', '1000')
+    assert (p.returncode, p.stdout, p.stderr) == (0, '', '')
+    wait_for(lambda: e.pidfile_pid(), what='pidfile')
+    assert iso('--status', '-x', iso.dfork).returncode == 0
+    assert iso('--status', '-n', 'dforkd').returncode == 0
+    p = iso('--stop', '-x', iso.dfork, '--retry', '5')
+    assert p.returncode == 0
+    wait_for(iso.gone, what='namespace gone')
+    assert iso('--status', '-x', iso.dfork).returncode == 3
+
+
+def test_isolate_daemon_failing_before_fork_is_reported(iso):
+    p = iso('--start', '--isolate', '-p', '{P}', '-x', iso.dfork, '--', '{P}', '10', 'fail')
+    assert (p.returncode, p.stdout) == (2, '')
+    assert p.stderr == 'PROG: DIR/dforkd exited with status 3\n'
+    p = iso('--start', '--isolate', '-a', '/bin/sh', '-n', 'x', '--', '-c', 'kill -9 $$')
+    assert (p.returncode, p.stderr) == (2, 'PROG: /bin/sh was killed by signal 9\n')
+    p = iso('--start', '--isolate', '-a', '/nonexistent', '-n', 'x')
+    assert p.returncode == 2
+    wait_for(iso.gone, what='nothing left')
+
+
+def test_isolate_background_make_pidfile(iso):
+    e = iso.e
+    p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-x', '{D}', '--', '1000')
+    assert (p.returncode, p.stdout, p.stderr) == (0, '', '')
+    reaper = e.pidfile_pid()
+    assert reaper in iso.reapers()
+    assert oct(os.stat(e.P).st_mode & 0o777) == '0o644'
+    wait_for(lambda: pids_running(e.D), what='daemon')
+    for m in (['-p', '{P}'], ['-p', '{P}', '-x', '{D}'], ['-x', '{D}'], ['-n', NAME], ['-p', '{P}', '-n', NAME],
+              ['-p', '{P}', '-u', 'root']):
+        assert iso('--status', *m).returncode == 0, m
+    assert iso('--status', '-p', '{P}', '-n', 'other').returncode == 1
+    p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-x', '{D}', '--', '1000')
+    assert (p.returncode, p.stdout) == (1, 'DIR/mydaemon already running.\n')
+    p = iso('--stop', '-p', '{P}', '-x', '{D}', '--retry', '5', '-v')
+    assert (p.returncode, p.stdout) == (0, 'Stopped DIR/mydaemon (pid PID).\n')
+    wait_for(iso.gone, what='namespace gone')
+    assert os.path.exists(e.P)  # as dpkg: --make-pidfile's file stays
+    assert iso('--status', '-p', '{P}').returncode == 1
+
+
+def test_isolate_retry_against_term_ignoring_daemon(iso):
+    e = iso.e
+    p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    assert p.returncode == 0
+    wait_for(lambda: pids_running(e.D), what='daemon')
+    p = iso('--stop', '-p', '{P}', '--retry', 'TERM/1')
+    assert (p.returncode, p.stdout) == (2, "Program process in pidfile 'DIR/run/d.pid', 1 process(es), refused to die.\n")
+    assert pids_running(e.D)
+    p = iso('--stop', '-p', '{P}', '--retry', 'TERM/1/KILL/5', '-v')
+    assert p.returncode == 0
+    assert p.stdout.endswith(', retry #1.\n')
+    wait_for(iso.gone, what='namespace gone')
+
+
+def test_isolate_notify_await_from_inside(iso):
+    e = iso.e
+    for extra in (['-b'], []):
+        p = iso('--start', '--isolate', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', 'notifier', *extra,
+                '--', '0.5', 'READY=1')
+        assert (p.returncode, p.stderr) == (0, '')
+        assert p.returncode == 0 and iso.r.elapsed >= 0.4
+        assert iso('--stop', '-p', '{P}', '--retry', '5').returncode == 0
+        wait_for(iso.gone, what='namespace gone')
+    p = iso('--start', '--isolate', '-b', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', 'notifier',
+            '--', '0', 'ERRNO=13')
+    assert (p.returncode, p.stderr) == (2, 'PROG: program failed to initialize (Permission denied)\n')
+    iso('--stop', '-p', '{P}', '--retry', '5')
+    assert not [n for n in os.listdir('/run') if n.startswith('.s-s-d-notify')]
+
+
+def test_isolate_inside_view(iso):
+    sh = os.path.join(iso.e.dir, 'mysh')
+    shutil.copy('/bin/sh', sh)
+    p = iso('--start', '--isolate', '-x', sh, '--', '-c', 'echo $$; ps -e -o pid=,comm=; hostname')
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.split('\n')
+    assert lines[0] == '2'
+    assert [l.split()[0] for l in lines[1:4]] == ['1', '2', '3']  # the reaper, the shell, ps
+    assert [l.split()[1] for l in lines[2:4]] == ['mysh', 'ps']
+    p = iso('--start', '--isolate=net,uts,ipc', '-x', sh, '--', '-c',
+            'cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " "; hostname inside; hostname; exit 7')
+    assert (p.returncode, p.stdout) == (2, 'lo\ninside\n')
+    assert p.stderr == 'PROG: DIR/mysh exited with status 7\n'
+    assert socket.gethostname() != 'inside'
+    p = iso('--start', '--isolate', '-c', 'nobody', '-k', '027', '-d', '/tmp', '-a', '/bin/sh', '-n', 'x', '--',
+            '-c', 'id -u; umask; pwd')
+    assert (p.returncode, p.stdout) == (0, '65534\n0027\n/tmp\n')
+    wait_for(iso.gone, what='nothing left')
+
+
+def test_isolate_bad_usage(iso):
+    for args, rc, err in ((['--isolate=pid,foo'], 3, "PROG: invalid namespace 'foo' in --isolate\n"),
+                          (['--isolate=user'], 3, "PROG: --isolate does not take 'user'\n")):
+        p = iso('--start', *args, '-x', '{D}', '--', '1000')
+        assert (p.returncode, p.stderr) == (rc, err + "Try 'PROG --help' for more information.\n")
+    p = iso('--stop', '--isolate', '-x', '{D}')
+    assert p.returncode == 3
+    p = iso('--status', '--isolate', '-x', '{D}')
+    assert p.returncode == 4
+    assert iso.gone()

@@ -25,6 +25,9 @@ int main(int argc, char **argv)
 		_exit(0);
 	if (!strcmp(mode, "term-ignore"))
 		signal(SIGTERM, SIG_IGN);
+	if (!freopen("/dev/null", "r", stdin) || !freopen("/dev/null", "w", stdout) ||
+	    !freopen("/dev/null", "w", stderr))
+		return 1;
 	if (!strcmp(mode, "child") && fork() == 0) {
 		sleep((unsigned)atoi(argv[2]));
 		_exit(0);
@@ -34,9 +37,6 @@ int main(int argc, char **argv)
 		return 1;
 	fprintf(f, "%d\n", (int)getpid());
 	fclose(f);
-	freopen("/dev/null", "r", stdin);
-	freopen("/dev/null", "w", stdout);
-	freopen("/dev/null", "w", stderr);
 	sleep((unsigned)atoi(argv[2]));
 	return 0;
 }
