@@ -817,3 +817,27 @@ def test_isolate_bad_usage(iso):
     p = iso('--status', '--isolate', '-x', '{D}')
     assert p.returncode == 4
     assert iso.gone()
+
+
+def test_example_init_script(iso, applets):
+    e = iso.e
+    script = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          'docs', 'examples', 'isolated-daemon.init')
+    env = dict(os.environ, SSD=applets['ssd-isolate'], NAME=NAME, DAEMON=e.D, DAEMON_ARGS='1000', PIDFILE=e.P)
+
+    def init(action):
+        return run(['sh', script, action], env=env)
+
+    assert (init('status').returncode, init('status').stdout) == (3, 'mydaemon is not running.\n')
+    assert init('start').stdout == 'Starting mydaemon: started.\n'
+    assert e.pidfile_pid() in iso.reapers()
+    wait_for(lambda: pids_running(e.D), what='daemon')
+    assert ns_of(pids_running(e.D)[0]) != ns_of(os.getpid())
+    assert ns_of(pids_running(e.D)[0], 'net') != ns_of(os.getpid(), 'net')
+    assert (init('status').returncode, init('status').stdout) == (0, 'mydaemon is running.\n')
+    assert init('start').stdout == 'Starting mydaemon: already running.\n'
+    assert init('restart').returncode == 0
+    assert init('stop').stdout == 'Stopping mydaemon: stopped.\n'
+    wait_for(iso.gone, what='namespace gone')
+    assert init('stop').stdout == 'Stopping mydaemon: not running.\n'
+    assert init('status').returncode == 1  # the pidfile stays, as with dpkg
