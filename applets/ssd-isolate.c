@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -762,6 +763,46 @@ static int is_reaper(pid_t pid, struct ssd *rec)
 
 enum { ISO_NONE, ISO_NS, ISO_LOCAL, ISO_GONE };
 
+/* The reaper of a daemon that writes its own pidfile also holds a datagram
+ * socket bound to an abstract name made from the pidfile's path, in the
+ * host's network namespace. --stop/--status look for reapers (a /proc scan)
+ * only when that name exists: reading an ordinary pidfile stays as cheap as
+ * in dpkg. The scan, not the name, decides: anyone may bind a name. */
+static socklen_t claim_addr(const char *pidfile, struct sockaddr_un *su)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned long long h = 14695981039346656037ULL; /* FNV-1a */
+	int i;
+
+	for (; *pidfile; pidfile++)
+		h = (h ^ (unsigned char)*pidfile) * 1099511628211ULL;
+	memset(su, 0, sizeof *su);
+	su->sun_family = AF_UNIX;
+	memcpy(su->sun_path + 1, "ssd-isolate:", 12);
+	for (i = 0; i < 16; i++)
+		su->sun_path[13 + i] = hex[(h >> (60 - 4 * i)) & 15];
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 29);
+}
+
+static int claim_socket(const char *pidfile, int do_bind)
+{
+	struct sockaddr_un su;
+	socklen_t len = claim_addr(pidfile, &su);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	if ((do_bind ? bind(fd, (struct sockaddr *)&su, len) : connect(fd, (struct sockaddr *)&su, len)) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (!do_bind) {
+		close(fd);
+		return 0;
+	}
+	return fd;
+}
+
 /* /proc read with getdents64: opendir(3) would need malloc. */
 struct procdir {
 	int fd;
@@ -826,7 +867,7 @@ static int iso_resolve(struct ssd *o, pid_t n, pid_t *target)
 		if (inner_pid(n, &depth) == 1 && depth > 1)
 			return ISO_GONE;
 	}
-	if (proc_open(&d) < 0)
+	if (claim_socket(o->pidfile, 0) < 0 || proc_open(&d) < 0)
 		return ISO_NONE;
 	while (each_pid(&d, &p)) {
 		unsigned long pns = pidns_of(p);
@@ -1565,6 +1606,10 @@ static int isolated_start(struct ssd *o)
 		o->stdio_sock = sp[1];
 	}
 	open_daemon_fds(o);
+	/* Kept open by the reaper for its whole life (close-on-exec: the daemon
+	 * does not get it); a failure only makes --stop -p slower to be right. */
+	if (o->pidfile && !o->mkpid)
+		claim_socket(o->pidfile, 1);
 	if (reaper_block_signals(&old) < 0)
 		fatal(errno, "cannot block signals", NULL);
 	r = ns_spawn(&cfg, &step);
