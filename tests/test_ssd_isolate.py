@@ -15,13 +15,19 @@ import socket
 import stat
 import subprocess
 import time
+import uuid
 
 import pytest
 
 from conftest import ISOBOX, run, tool
 
 SSD = '/usr/sbin/start-stop-daemon'
-NAME = 'mydaemon'
+# Unique per run: other sessions on this machine may match by name.
+TAG = uuid.uuid4().hex[:8]
+NAME = 'ssdt' + TAG
+TERMIGNORE = 'ti' + TAG
+NOTIFIER_NAME = 'nt' + TAG
+NOBODY_NAME = 'nx' + TAG  # no process has it
 
 # Cases where we deliberately differ from dpkg 1.21.22 (docs/ssd-isolate.8,
 # COMPATIBILITY); each is checked against its own expectation instead.
@@ -80,8 +86,8 @@ class Env:
         self.run = os.path.join(self.dir, 'run')
         os.mkdir(self.run)
         self.P = os.path.join(self.run, 'd.pid')
-        self.T = self.script('termignore', "trap '' TERM\nexec %s 1000\n" % self.D)
-        self.N = self.script('notifier', '', python=True)
+        self.T = self.script(TERMIGNORE, "trap '' TERM\nexec %s 1000\n" % self.D)
+        self.N = self.script(NOTIFIER_NAME, '', python=True)
         self.empty = os.path.join(self.dir, 'empty')
         os.mkdir(self.empty)
 
@@ -277,7 +283,7 @@ def c_lifecycle(r, e):
     r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
     r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '-o', '--', '1000')
     r('--start', '-q', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
-    for m in (['-p', '{P}'], ['-p', '{P}', '-x', '{D}'], ['-x', '{D}'], ['-n', NAME], ['-n', 'mydaemo'],
+    for m in (['-p', '{P}'], ['-p', '{P}', '-x', '{D}'], ['-x', '{D}'], ['-n', NAME], ['-n', NAME[:-1]],
               ['-u', 'root', '-n', NAME], ['-u', '4242', '-n', NAME], ['--pid', str(e.pidfile_pid())],
               ['--ppid', '1', '-x', '{D}'], ['--ppid', '2', '-x', '{D}'], ['-p', '{P}', '-n', 'other']):
         r('--status', *m)
@@ -309,22 +315,22 @@ def c_start_foreground(r, e):
     r('--start', '-d', '/bin', '-x', 'pwd')
     r('--start', '-x', 'true')
     r('--start', '-a', 'qwerty', '-x', '/bin/true')
-    r('--start', '-a', '/bin/false', '-n', 'x')
+    r('--start', '-a', '/bin/false', '-n', NOBODY_NAME)
     r('--start', '-x', '/nonexistent')
     r('--start', '-d', '/nonexistent', '-x', '/bin/true')
     r('--start', '-r', '/nonexistent', '-x', '/bin/true')
-    r('--start', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'echo $HOME; umask; id -u; id -g')
-    r('--start', '-c', 'nobody', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'echo $HOME; id -u; id -g; id -G')
-    r('--start', '-c', 'nobody:daemon', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g; id -G')
-    r('--start', '-c', '65534', '-g', '0', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g')
-    r('--start', '-g', 'daemon', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'id -u; id -g; id -G')
-    r('--start', '-k', '027', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'umask')
-    r('--start', '-k', '0x12', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'umask')
-    r('--start', '-N', '5', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'cut -d" " -f19 /proc/$$/stat')
-    r('--start', '-P', 'rr:3', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'chrt -p $$ | tr -d "\\n" | sed "s/.*policy: //"; echo')
-    r('--start', '-I', 'idle', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'ionice -p $$')
-    r('--start', '-I', 'best-effort:2', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'ionice -p $$')
-    r('--start', '-r', '/', '-d', '/etc', '--startas', '/bin/sh', '-n', 'x', '--', '-c', 'pwd')
+    r('--start', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'echo $HOME; umask; id -u; id -g')
+    r('--start', '-c', 'nobody', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'echo $HOME; id -u; id -g; id -G')
+    r('--start', '-c', 'nobody:daemon', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'id -u; id -g; id -G')
+    r('--start', '-c', '65534', '-g', '0', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'id -u; id -g')
+    r('--start', '-g', 'daemon', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'id -u; id -g; id -G')
+    r('--start', '-k', '027', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'umask')
+    r('--start', '-k', '0x12', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'umask')
+    r('--start', '-N', '5', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'cut -d" " -f19 /proc/$$/stat')
+    r('--start', '-P', 'rr:3', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'chrt -p $$ | tr -d "\\n" | sed "s/.*policy: //"; echo')
+    r('--start', '-I', 'idle', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'ionice -p $$')
+    r('--start', '-I', 'best-effort:2', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'ionice -p $$')
+    r('--start', '-r', '/', '-d', '/etc', '--startas', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'pwd')
     r('--start', '-c', 'nosuchuser', '-x', '/bin/true')
     r('--start', '-c', '4242', '-x', '/bin/true')
     r('--start', '-c', 'nobody:', '-x', '/bin/true')
@@ -419,19 +425,19 @@ def c_pidfile_rules(r, e):
 
 
 def c_retry(r, e):
-    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', TERMIGNORE)
     wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
     r('--stop', '-p', '{P}', '--retry', 'TERM/1')
     r.effects('refused')
     r('--stop', '-v', '-p', '{P}', '--retry', 'TERM/1/-9/1')
     r.effects('killed')
-    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', TERMIGNORE)
     wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
     r('--stop', '-v', '-p', '{P}', '-s', 'KILL', '--retry', '1')
-    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', TERMIGNORE)
     wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
     r('--stop', '-v', '-p', '{P}', '--retry', 'forever/USR1/0/KILL/1')
-    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    r('--start', '-b', '-m', '-p', '{P}', '-a', '{T}', '-n', TERMIGNORE)
     wait_for(lambda: e.pidfile_pid() in pids_running(e.D), what='TERM-ignoring daemon')
     r('--stop', '-v', '-p', '{P}', '--retry', '1', '--signal', 'INT')
     r.effects()
@@ -482,19 +488,19 @@ def c_background_io(r, e):
 
 
 def c_notify(r, e):
-    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', 'notifier', '--',
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', NOTIFIER_NAME, '--',
       '0.5', 'READY=1')
     assert r.elapsed >= 0.4
     r('--stop', '-p', '{P}', '--retry', '5')
-    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', 'notifier', '--',
+    r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--startas', '{N}', '-n', NOTIFIER_NAME, '--',
       '0', 'X=1\nERRNO=13')
     r('--stop', '-p', '{P}', '--retry', '5')
     r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '1', '--startas', '{N}',
-      '-n', 'notifier', '--', '0')
+      '-n', NOTIFIER_NAME, '--', '0')
     assert r.elapsed >= 0.9
     r('--stop', '-p', '{P}', '--retry', '5')
     r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '1', '--startas', '{N}',
-      '-n', 'notifier', '--', '0', 'EXTEND_TIMEOUT_USEC=3000000', 'sleep=1.5', 'READY=1')
+      '-n', NOTIFIER_NAME, '--', '0', 'EXTEND_TIMEOUT_USEC=3000000', 'sleep=1.5', 'READY=1')
     r('--stop', '-p', '{P}', '--retry', '5')
     r.effects()
     r.log.append(('notify dir left', [n for n in os.listdir('/run') if n.startswith('.s-s-d-notify')]))
@@ -573,7 +579,7 @@ def test_deliberate_notify_extend_timeout_in_microseconds(tmp_path):
     e = Env(tmp_path)
     r = Runner('ours', e)
     r('--start', '-b', '-m', '-p', '{P}', '--notify-await', '--notify-timeout', '5', '--startas', '{N}',
-      '-n', 'notifier', '--', '0', 'EXTEND_TIMEOUT_USEC=300000', 'sleep=3', 'READY=1')
+      '-n', NOTIFIER_NAME, '--', '0', 'EXTEND_TIMEOUT_USEC=300000', 'sleep=3', 'READY=1')
     try:
         assert r.log[-1][1:] == (2, '', 'PROG: timed out waiting for a notification\n')
         assert r.elapsed < 2.5  # 0.3 s, not dpkg's 300 s
@@ -729,9 +735,9 @@ def test_isolate_daemon_failing_before_fork_is_reported(iso):
     p = iso('--start', '--isolate', '-p', '{P}', '-x', iso.dfork, '--', '{P}', '10', 'fail')
     assert (p.returncode, p.stdout) == (2, '')
     assert p.stderr == 'PROG: DIR/dforkd exited with status 3\n'
-    p = iso('--start', '--isolate', '-a', '/bin/sh', '-n', 'x', '--', '-c', 'kill -9 $$')
+    p = iso('--start', '--isolate', '-a', '/bin/sh', '-n', NOBODY_NAME, '--', '-c', 'kill -9 $$')
     assert (p.returncode, p.stderr) == (2, 'PROG: /bin/sh was killed by signal 9\n')
-    p = iso('--start', '--isolate', '-a', '/nonexistent', '-n', 'x')
+    p = iso('--start', '--isolate', '-a', '/nonexistent', '-n', NOBODY_NAME)
     assert p.returncode == 2
     wait_for(iso.gone, what='nothing left')
 
@@ -749,9 +755,9 @@ def test_isolate_background_make_pidfile(iso):
         assert iso('--status', *m).returncode == 0, m
     assert iso('--status', '-p', '{P}', '-n', 'other').returncode == 1
     p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-x', '{D}', '--', '1000')
-    assert (p.returncode, p.stdout) == (1, 'DIR/mydaemon already running.\n')
+    assert (p.returncode, p.stdout) == (1, 'DIR/%s already running.\n' % NAME)
     p = iso('--stop', '-p', '{P}', '-x', '{D}', '--retry', '5', '-v')
-    assert (p.returncode, p.stdout) == (0, 'Stopped DIR/mydaemon (pid PID).\n')
+    assert (p.returncode, p.stdout) == (0, 'Stopped DIR/%s (pid PID).\n' % NAME)
     wait_for(iso.gone, what='namespace gone')
     assert os.path.exists(e.P)  # as dpkg: --make-pidfile's file stays
     assert iso('--status', '-p', '{P}').returncode == 1
@@ -759,7 +765,7 @@ def test_isolate_background_make_pidfile(iso):
 
 def test_isolate_retry_against_term_ignoring_daemon(iso):
     e = iso.e
-    p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-a', '{T}', '-n', 'termignore')
+    p = iso('--start', '-b', '-m', '--isolate', '-p', '{P}', '-a', '{T}', '-n', TERMIGNORE)
     assert p.returncode == 0
     wait_for(lambda: pids_running(e.D), what='daemon')
     p = iso('--stop', '-p', '{P}', '--retry', 'TERM/1')
@@ -774,13 +780,13 @@ def test_isolate_retry_against_term_ignoring_daemon(iso):
 def test_isolate_notify_await_from_inside(iso):
     e = iso.e
     for extra in (['-b'], []):
-        p = iso('--start', '--isolate', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', 'notifier', *extra,
+        p = iso('--start', '--isolate', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', NOTIFIER_NAME, *extra,
                 '--', '0.5', 'READY=1')
         assert (p.returncode, p.stderr) == (0, '')
         assert p.returncode == 0 and iso.r.elapsed >= 0.4
         assert iso('--stop', '-p', '{P}', '--retry', '5').returncode == 0
         wait_for(iso.gone, what='namespace gone')
-    p = iso('--start', '--isolate', '-b', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', 'notifier',
+    p = iso('--start', '--isolate', '-b', '--notify-await', '-m', '-p', '{P}', '-a', '{N}', '-n', NOTIFIER_NAME,
             '--', '0', 'ERRNO=13')
     assert (p.returncode, p.stderr) == (2, 'PROG: program failed to initialize (Permission denied)\n')
     iso('--stop', '-p', '{P}', '--retry', '5')
@@ -801,7 +807,7 @@ def test_isolate_inside_view(iso):
     assert (p.returncode, p.stdout) == (2, 'lo\ninside\n')
     assert p.stderr == 'PROG: DIR/mysh exited with status 7\n'
     assert socket.gethostname() != 'inside'
-    p = iso('--start', '--isolate', '-c', 'nobody', '-k', '027', '-d', '/tmp', '-a', '/bin/sh', '-n', 'x', '--',
+    p = iso('--start', '--isolate', '-c', 'nobody', '-k', '027', '-d', '/tmp', '-a', '/bin/sh', '-n', NOBODY_NAME, '--',
             '-c', 'id -u; umask; pwd')
     assert (p.returncode, p.stdout) == (0, '65534\n0027\n/tmp\n')
     wait_for(iso.gone, what='nothing left')
@@ -828,16 +834,16 @@ def test_example_init_script(iso, applets):
     def init(action):
         return run(['sh', script, action], env=env)
 
-    assert (init('status').returncode, init('status').stdout) == (3, 'mydaemon is not running.\n')
-    assert init('start').stdout == 'Starting mydaemon: started.\n'
+    assert (init('status').returncode, init('status').stdout) == (3, '%s is not running.\n' % NAME)
+    assert init('start').stdout == 'Starting %s: started.\n' % NAME
     assert e.pidfile_pid() in iso.reapers()
     wait_for(lambda: pids_running(e.D), what='daemon')
     assert ns_of(pids_running(e.D)[0]) != ns_of(os.getpid())
     assert ns_of(pids_running(e.D)[0], 'net') != ns_of(os.getpid(), 'net')
-    assert (init('status').returncode, init('status').stdout) == (0, 'mydaemon is running.\n')
-    assert init('start').stdout == 'Starting mydaemon: already running.\n'
+    assert (init('status').returncode, init('status').stdout) == (0, '%s is running.\n' % NAME)
+    assert init('start').stdout == 'Starting %s: already running.\n' % NAME
     assert init('restart').returncode == 0
-    assert init('stop').stdout == 'Stopping mydaemon: stopped.\n'
+    assert init('stop').stdout == 'Stopping %s: stopped.\n' % NAME
     wait_for(iso.gone, what='namespace gone')
-    assert init('stop').stdout == 'Stopping mydaemon: not running.\n'
+    assert init('stop').stdout == 'Stopping %s: not running.\n' % NAME
     assert init('status').returncode == 1  # the pidfile stays, as with dpkg
