@@ -34,77 +34,26 @@
 
 static const char usage[] =
 	"Usage: ssd-isolate [<option>...] <command>\n"
+	"start-stop-daemon (dpkg 1.21) plus --isolate; see ssd-isolate(8).\n"
 	"\n"
-	"Commands:\n"
-	"  -S, --start -- <argument>...  start a program and pass <arguments> to it\n"
-	"  -K, --stop                    stop a program\n"
-	"  -T, --status                  get the program status\n"
-	"      --pidof                   print the pids of the matching processes\n"
-	"  -H, --help                    print help information\n"
-	"  -V, --version                 print version\n"
-	"\n"
-	"Matching options (at least one is required):\n"
-	"      --pid <pid>               pid to check\n"
-	"      --ppid <ppid>             parent pid to check\n"
-	"  -p, --pidfile <pid-file>      pid file to check\n"
-	"  -x, --exec <executable>       program to start/check if it is running\n"
-	"  -n, --name <process-name>     process name to check\n"
-	"  -u, --user <username|uid>     process owner to check\n"
-	"\n"
-	"Options:\n"
-	"  -g, --group <group|gid>       run process as this group\n"
-	"  -c, --chuid <name|uid[:group|gid]>\n"
-	"                                change to this user/group before starting\n"
-	"                                  process\n"
-	"  -s, --signal <signal>         signal to send (default TERM)\n"
-	"  -a, --startas <pathname>      program to start (default is <executable>)\n"
-	"  -r, --chroot <directory>      chroot to <directory> before starting\n"
-	"  -d, --chdir <directory>       change to <directory> (default is /)\n"
-	"  -N, --nicelevel <incr>        add incr to the process' nice level\n"
-	"  -P, --procsched <policy[:prio]>\n"
-	"                                use <policy> with <prio> for the kernel\n"
-	"                                  process scheduler (default prio is 0)\n"
-	"  -I, --iosched <class[:prio]>  use <class> with <prio> to set the IO\n"
-	"                                  scheduler (default prio is 4)\n"
-	"  -k, --umask <mask>            change the umask to <mask> before starting\n"
-	"  -b, --background              force the process to detach\n"
-	"      --notify-await            wait for a readiness notification\n"
-	"      --notify-timeout <int>    timeout after <int> seconds of notify wait\n"
-	"  -C, --no-close                do not close any file descriptor\n"
-	"  -O, --output <filename>       send stdout and stderr to <filename>\n"
-	"  -m, --make-pidfile            create the pidfile before starting\n"
-	"      --remove-pidfile          delete the pidfile after stopping\n"
-	"  -R, --retry <schedule>        check whether processes die, and retry\n"
-	"      --isolate[=<list>]        run the daemon under a reaper in new\n"
-	"                                  namespaces: pid,mount,ipc,uts,net,cgroup\n"
-	"                                  or all (default pid,mount,ipc)\n"
-	"  -t, --test                    test mode, don't do anything\n"
-	"  -o, --oknodo                  exit status 0 (not 1) if nothing done\n"
-	"  -q, --quiet                   be more quiet\n"
-	"  -v, --verbose                 be more verbose\n"
-	"\n"
-	"Retry <schedule> is <item>|/<item>/... where <item> is one of\n"
-	" -<signal-num>|[-]<signal-name>  send that signal\n"
-	" <timeout>                       wait that many seconds\n"
-	" forever                         repeat remainder forever\n"
-	"or <schedule> may be just <timeout>, meaning <signal>/<timeout>/KILL/<timeout>\n"
-	"\n"
-	"The process scheduler <policy> can be one of:\n"
-	"  other, fifo or rr\n"
-	"\n"
-	"The IO scheduler <class> can be one of:\n"
-	"  real-time, best-effort or idle\n"
-	"\n"
-	"Exit status:\n"
-	"  0 = done\n"
-	"  1 = nothing done (=> 0 if --oknodo)\n"
-	"  2 = with --retry, processes would not die\n"
-	"  3 = trouble\n"
-	"Exit status with --status:\n"
-	"  0 = program is running\n"
-	"  1 = program is not running and the pid file exists\n"
-	"  3 = program is not running\n"
-	"  4 = unable to determine status\n";
+	"Commands: -S|--start [--] <arg>...  -K|--stop  -T|--status  --pidof\n"
+	"          -H|--help  -V|--version\n"
+	"Matching: --pid <pid>  --ppid <ppid>  -p|--pidfile <file>  -x|--exec <exe>\n"
+	"          -n|--name <name>  -u|--user <user|uid>\n"
+	"Options:  -g|--group <group|gid>  -c|--chuid <user|uid[:group|gid]>\n"
+	"          -s|--signal <sig>  -R|--retry <schedule>  -a|--startas <path>\n"
+	"          -r|--chroot <dir>  -d|--chdir <dir>  -N|--nicelevel <incr>\n"
+	"          -P|--procsched <other|fifo|rr[:prio]>\n"
+	"          -I|--iosched <real-time|best-effort|idle[:prio]>  -k|--umask <mask>\n"
+	"          -b|--background  -C|--no-close  -O|--output <file>\n"
+	"          --notify-await  --notify-timeout <secs>  -m|--make-pidfile\n"
+	"          --remove-pidfile  -t|--test  -o|--oknodo  -q|--quiet  -v|--verbose\n"
+	"          --isolate[=pid,mount,ipc,uts,net,cgroup|all]  (default pid,mount,ipc)\n"
+	"Retry <schedule>: <timeout> (= <signal>/<timeout>/KILL/<timeout>), or\n"
+	"          items joined by '/': -<signum>|[-]<signame>, <timeout>, forever\n"
+	"Exit status: 0 done, 1 nothing done (0 with --oknodo), 2 failed or\n"
+	"          --retry ran out, 3 usage error; --status: 0 running, 1 dead but\n"
+	"          pidfile exists, 3 not running, 4 unknown\n";
 
 enum { ACT_NONE, ACT_START, ACT_STOP, ACT_STATUS, ACT_PIDOF };
 enum { ST_OK = 0, ST_DEAD_PIDFILE = 1, ST_DEAD = 3, ST_UNKNOWN = 4 };
@@ -1614,7 +1563,7 @@ static int isolated_start(struct ssd *o)
 		fatal(errno, "cannot block signals", NULL);
 	r = ns_spawn(&cfg, &step);
 	if (r < 0)
-		fatal(errno, step, NULL);
+		notify_fatal(o, errno, step, NULL);
 	if (r == 0) {
 		if (report[0] >= 0)
 			close(report[0]);
@@ -1634,7 +1583,7 @@ static int isolated_start(struct ssd *o)
 	if (o->mkpid)
 		write_pidfile(o->pidfile, r);
 	if (send_stdio(sp[0]) < 0)
-		fatal(errno, "cannot pass the standard descriptors", NULL);
+		notify_fatal(o, errno, "cannot pass the standard descriptors", NULL);
 	close(sp[0]);
 	/* The reaper says how the process we exec'd ended: a classic daemon has
 	 * forked and exited 0 by then; anything else is a failed start. With
