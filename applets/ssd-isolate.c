@@ -1489,6 +1489,9 @@ static int daemon_setup(void *p)
 	for (i = 0; i < 3; i++)
 		if (a->stdio[i] >= 0 && dup2(a->stdio[i], i) < 0)
 			return -1;
+	/* Opened here, still as the caller and before chroot (as dpkg), so
+	 * that the reaper never holds the output file. */
+	open_daemon_fds(a->o);
 	return prepare_exec(a->o);
 }
 
@@ -1554,7 +1557,6 @@ static int isolated_start(struct ssd *o)
 			fatal(errno, "cannot create a pipe", NULL);
 		o->stdio_sock = sp[1];
 	}
-	open_daemon_fds(o);
 	/* Kept open by the reaper for its whole life (close-on-exec: the daemon
 	 * does not get it); a failure only makes --stop -p slower to be right. */
 	if (o->pidfile && !o->mkpid)

@@ -847,3 +847,32 @@ def test_example_init_script(iso, applets):
     wait_for(iso.gone, what='namespace gone')
     assert init('stop').stdout == 'Stopping %s: not running.\n' % NAME
     assert init('status').returncode == 1  # the pidfile stays, as with dpkg
+
+
+def uid_of(pid):
+    with open('/proc/%d/status' % pid) as f:
+        return int([l for l in f if l.startswith('Uid:')][0].split()[1])
+
+
+def test_isolate_chuid_output_reaper_stays_root(iso):
+    e = iso.e
+    log = os.path.join(e.dir, 'out.log')
+    p = iso('--start', '-b', '-m', '--isolate=pid,mount,ipc,uts', '-p', '{P}', '-c', 'nobody', '-O', log,
+            '-a', '/bin/sh', '--', '-c', 'echo out; echo err >&2; id -u; exec sleep 1000')
+    assert (p.returncode, p.stderr) == (0, '')
+    reaper = e.pidfile_pid()
+    wait_for(lambda: os.path.exists(log) and open(log).read().count('\n') == 3, what='output')
+    with open(log) as f:
+        assert sorted(f.read().split()) == ['65534', 'err', 'out']
+    assert uid_of(reaper) == 0
+    with open('/proc/%d/task/%d/children' % (reaper, reaper)) as f:
+        [child] = [int(c) for c in f.read().split()]
+    assert uid_of(child) == 65534
+    assert os.readlink('/proc/%d/cwd' % reaper) == '/'
+    # The reaper holds none of the caller's descriptors.
+    fds = {os.readlink('/proc/%d/fd/%s' % (reaper, fd)) for fd in os.listdir('/proc/%d/fd' % reaper)}
+    assert not [f for f in fds if f.startswith('pipe:') or f == log], fds
+    assert iso('--status', '-p', '{P}').returncode == 0
+    assert iso('--stop', '-p', '{P}', '--retry', '5').returncode == 0
+    wait_for(lambda: not os.path.exists('/proc/%d/exe' % reaper) or not iso.reapers(), what='reaper gone')
+    assert iso('--status', '-p', '{P}').returncode == 1
