@@ -282,7 +282,8 @@ static void __attribute__((noreturn)) opt_error(int rc, struct opt_state *st, ch
 }
 
 /* Command line to struct, dpkg's parse_options. Also used on the command
- * line of a running reaper (quiet = 1: no output, errors return -1). */
+ * line of a running reaper (probe: no output, no exit, -1 unless it is a
+ * --start --isolate). */
 static int parse(struct ssd *o, int argc, char **argv, int probe)
 {
 	const char *pid_s = NULL, *ppid_s = NULL, *umask_s = NULL, *sig_s = NULL, *retry_s = NULL;
