@@ -129,8 +129,9 @@ int nsinit_main(int argc, char **argv)
 			r.grace_ms = (unsigned)v * 1000;
 			break;
 		case O_NOTIFY:
-			if (parse_long(st.arg, 0, 1 << 20, &v) < 0) {
-				msg("nsinit", "bad --notify-fd '", st.arg, "'", NULL);
+			/* 0..2 would be closed for COMMAND by the close-on-exec flag. */
+			if (parse_long(st.arg, 3, 1 << 20, &v) < 0) {
+				msg("nsinit", "bad --notify-fd '", st.arg, "': want a descriptor >= 3", NULL);
 				return EXIT_OWN;
 			}
 			r.notify_fd = (int)v;
@@ -170,6 +171,10 @@ int nsinit_main(int argc, char **argv)
 	}
 	r.argv = argv + st.ind;
 	r.child_mask = &orig;
+	/* Only a caller in the terminal's foreground hands it on: a background
+	 * `nsinit -g sh &` must not steal the terminal from the shell. */
+	if ((r.flags & REAPER_PGROUP) && isatty(0) && tcgetpgrp(0) == getpgrp())
+		r.flags |= REAPER_FOREGROUND;
 
 	if (ns.clone_flags) {
 		const char *step = "";

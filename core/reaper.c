@@ -164,13 +164,14 @@ static void child_exec(const struct reaper *r)
 	int err;
 
 	if (r->flags & REAPER_PGROUP) {
-		/* Own process group, and the terminal's foreground if we have one
-		 * (tini): SIGTTOU is still blocked here, so this cannot stop us. */
+		/* Own process group, and the terminal's foreground if the caller
+		 * had it (tini): SIGTTOU is still blocked here, so this cannot stop us. */
 		if (setpgid(0, 0) < 0) {
 			msg_sys(errno, r->who, "cannot create a process group", NULL);
 			_exit(EXIT_OWN);
 		}
-		if (isatty(0) && tcsetpgrp(0, getpid()) < 0 && errno != ENOTTY && errno != ENXIO)
+		if ((r->flags & REAPER_FOREGROUND) && tcsetpgrp(0, getpid()) < 0 &&
+		    errno != ENOTTY && errno != ENXIO)
 			msg_sys(errno, r->who, "warning: cannot take the terminal", NULL);
 	}
 	if (r->child_setup && r->child_setup(r->child_arg) < 0)

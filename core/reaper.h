@@ -15,6 +15,9 @@
 #define REAPER_PGROUP 1u          /* COMMAND leads its own process group; forward to the group */
 #define REAPER_EXIT_WITH_CHILD 2u /* return when COMMAND exits: TERM the rest, KILL after grace */
 #define REAPER_VERBOSE 4u         /* say what happens on stderr */
+#define REAPER_FOREGROUND 8u      /* with PGROUP: give COMMAND's group the terminal; only
+                                   * when the caller held it (decided before any new PID
+                                   * namespace, where tcgetpgrp and getpgrp both read 0) */
 
 struct reaper {
 	char *const *argv;          /* COMMAND and its arguments; PATH search like execvp */

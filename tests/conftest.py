@@ -101,8 +101,12 @@ def host_mounts():
     return sorted(out)
 
 
+# gcc's temporary files: other builds on a shared machine make them, never us.
+GCC_TEMP = re.compile(r'^cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+$')
+
+
 def tmp_entries():
-    return set(os.listdir('/tmp'))
+    return {e for e in os.listdir('/tmp') if not GCC_TEMP.match(e)}
 
 
 def marked_processes():

@@ -388,6 +388,14 @@ def test_namespace_mode_all(applets):
     assert p.stdout.split() == ['1', 'lo']
 
 
+def test_namespace_mode_time_and_cgroup(applets):
+    def ns(kind, cmd=()):
+        return run(list(cmd) + ['readlink', '/proc/self/ns/' + kind], check=0).stdout
+    for opt, kind in (('-T', 'time'), ('-C', 'cgroup')):
+        inside = run([applets['nsinit'], opt, 'readlink', '/proc/self/ns/' + kind], check=0).stdout
+        assert inside.startswith(kind + ':[') and inside != ns(kind)
+
+
 def test_namespace_mode_unprivileged_with_user_ns(applets, world_tmp):
     p = run(as_nobody([applets['nsinit'], '-U', '-p', '-m', '-u', '-n', 'sh', '-c',
                        'id -u; echo $PPID; ls /proc | grep -c "^[0-9]"']), check=0)
@@ -439,6 +447,7 @@ def test_verbose_says_what_happens(applets):
     (['--grace', '-1', 'touch'], "bad --grace '-1'"),
     (['--notify-fd', 'x', 'touch'], "bad --notify-fd 'x'"),
     (['--notify-fd', '57', 'touch'], 'bad --notify-fd 57: Bad file descriptor'),
+    (['--notify-fd', '1', 'touch'], "bad --notify-fd '1': want a descriptor >= 3"),
     (['--map-root', 'touch'], '--map-root needs -U'),
     (['--grace'], "option requires an argument '--grace'"),
 ])
@@ -452,3 +461,44 @@ def test_bad_input(applets, tmp_path, args, text):
     assert p.stdout == ''
     assert p.stderr.startswith('nsinit: ') and text in p.stderr and p.stderr.count('\n') == 1
     assert not marker.exists()
+
+
+# --- terminal -------------------------------------------------------------------
+
+def on_pty(code):
+    """Run python code as the session leader of a new pty; return its output."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(PY, [PY, '-c', code])
+    out = b''
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(fd)
+    os.waitpid(pid, 0)
+    return out.decode()
+
+
+PGROUP_PROBE = '''
+import os, subprocess, sys, time
+fg = os.tcgetpgrp(0)
+p = subprocess.Popen([%r, '-g', 'sleep', '0.6'], preexec_fn=%s)
+time.sleep(0.3)
+now = os.tcgetpgrp(0)
+kids = open('/proc/%%d/task/%%d/children' %% (p.pid, p.pid)).read().split()
+print('caller' if now == fg else 'command' if [str(now)] == kids else 'other', flush=True)
+p.wait()
+'''
+
+
+def test_pgroup_takes_the_terminal_only_from_the_foreground(applets):
+    fore = on_pty(PGROUP_PROBE % (applets['nsinit'], 'None'))
+    assert fore.split() == ['command']
+    back = on_pty(PGROUP_PROBE % (applets['nsinit'], 'lambda: os.setpgid(0, 0)'))
+    assert back.split() == ['caller']

@@ -1,0 +1,55 @@
+#ifndef ISOBOX_MOUNT_H
+#define ISOBOX_MOUNT_H
+
+#include <stddef.h>
+
+/* Read-only views of the system built with the new mount API (open_tree,
+ * mount_setattr, move_mount, fsopen), for encapsulate and ssd-isolate
+ * --isolate. Everything happens through file descriptors inside a private
+ * mount namespace: no temporary directory, no path walked twice, nothing that
+ * can land outside the new root. Each function returns 0, or -1 with errno
+ * set and, where given, the struct mnt_fail saying what failed; none prints. */
+
+struct mnt_view {
+	/* Writable entries: O_PATH descriptors opened by the caller *as the
+	 * user* (with the user's permissions, symlinks followed), and the
+	 * paths they were opened by. Each is cloned with the mounts nested in it
+	 * and attached at the same path inside the view; the path is looked up
+	 * again inside the view (RESOLVE_IN_ROOT) and must reach the same file. */
+	const int *writable_fd;
+	const char *const *writable;
+	size_t n_writable;
+	/* Fresh empty tmpfs (mode 1777) over these existing directories. */
+	const char *const *tmpfs;
+	size_t n_tmpfs;
+	/* -v: called with each step before it is done; NULL for silence. */
+	void (*trace)(const char *step, const char *path);
+};
+
+struct mnt_fail {
+	const char *step; /* "cannot clone the mount tree", ... */
+	const char *path; /* the path concerned, or NULL */
+};
+
+/* In a new mount namespace whose "/" is already private (ns_make_private),
+ * and in a new PID namespace: make the whole tree read-only (every submount,
+ * stacked and over-mounted ones included, each keeping its own flags, plus
+ * nosuid and nodev), keep a few device nodes (null zero full random urandom
+ * tty ptmx pts) usable, add the tmpfs and writable entries, make the view
+ * the root (pivot_root, or MS_MOVE + chroot where "/" is the initramfs
+ * rootfs), and mount a fresh /proc whose sys, sysrq-trigger, irq and bus are
+ * read-only. The working directory is "/" afterwards. */
+int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f);
+
+/* Make "/" and every mount under it private (nothing mounted inside reaches
+ * the host, nothing the host mounts later appears inside). Where "/" is not
+ * a mount point (a chroot), accepted only if the mount holding it is known
+ * not to be shared (statmount, Linux 6.8); EINVAL or ENOSYS otherwise. */
+int mnt_make_private_root(void);
+
+/* Open PATH O_PATH|O_CLOEXEC with the caller's current credentials,
+ * following symlinks: the only way a writable entry is looked up outside the
+ * view. Refuses a path that is not absolute (EINVAL). */
+int mnt_open_entry(const char *path);
+
+#endif
