@@ -62,7 +62,8 @@ enum {
 	O_PID = 256, O_PPID, O_RMPID, O_NAWAIT, O_NTIMEOUT, O_ISOLATE, O_PIDOF,
 };
 
-/* dpkg's long option table order: getopt lists ambiguous matches in it. */
+/* dpkg's long option table order: getopt lists ambiguous matches in it.
+ * Our additions only match when written in full. */
 static const struct opt options[] = {
 	{"help", 'H', OPT_NOARG, 'H'},
 	{"stop", 'K', OPT_NOARG, 'K'},
@@ -97,8 +98,8 @@ static const struct opt options[] = {
 	{"remove-pidfile", 0, OPT_NOARG, O_RMPID},
 	{"retry", 'R', OPT_REQUIRED, 'R'},
 	{"chdir", 'd', OPT_REQUIRED, 'd'},
-	{"pidof", 0, OPT_NOARG, O_PIDOF},
-	{"isolate", 0, OPT_OPTIONAL, O_ISOLATE},
+	{"pidof", 0, OPT_NOARG | OPT_EXACT, O_PIDOF},
+	{"isolate", 0, OPT_OPTIONAL | OPT_EXACT, O_ISOLATE},
 	{0, 0, 0, 0},
 };
 
@@ -269,7 +270,8 @@ static void __attribute__((noreturn)) opt_error(int rc, struct opt_state *st, ch
 	} else if (rc == OPT_AMBIGUOUS) {
 		size_t len = strcspn(typed + 2, "=");
 		for (o = options; o->name; o++)
-			if (!strncmp(o->name, typed + 2, len) && strlen(list) + strlen(o->name) + 5 < sizeof list) {
+			if (!(o->arg & OPT_EXACT) && !strncmp(o->name, typed + 2, len) &&
+			    strlen(list) + strlen(o->name) + 5 < sizeof list) {
 				strcat(list, " '--");
 				strcat(list, o->name);
 				strcat(list, "'");

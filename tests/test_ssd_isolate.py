@@ -33,7 +33,6 @@ NOBODY_NAME = 'nx' + TAG  # no process has it
 # COMPATIBILITY); each is checked against its own expectation instead.
 DELIBERATE = {
     'retry_trailing_slash': "dpkg hits an internal assertion; we say 'invalid schedule item'",
-    'ambiguous_p': "--pidof (dpkg 1.23.8) is one more candidate for '--p'",
     'notify_extend_usec': 'dpkg reads EXTEND_TIMEOUT_USEC as milliseconds x 1000',
     'pidfile_zero_negative_overflow': "dpkg takes PID 0 or -N from a pidfile and signals a process group",
     'verbose_start': 'dpkg 1.21 loses verbose lines before exec when stdout is a pipe',
@@ -364,7 +363,8 @@ def c_usage(r, e):
                  ['-S', '-I', 'real-time:8', '-x', '{D}'], ['-S', '-I', 'foo', '-x', '{D}'],
                  ['-S', '-k', '0x', '-x', '{D}'], ['-S', '-k', '-1', '-x', '{D}'],
                  ['-S', '--notify-timeout', 'x', '-b', '-x', '{D}'], ['-T', '--exec'], ['-T', '--no'],
-                 ['-T', '--he=1'], ['-T', '-tq', '-Z'], ['-T', '--statu=x'],
+                 ['-T', '--he=1'], ['-T', '--pi', '1'], ['-T', '--p', '1'], ['-S', '-t', '--i', 'idle', '-x', '{D}'],
+                 ['-S', '--isol', '-x', '{D}'], ['-T', '--pido', '-x', '{D}'], ['-T', '-tq', '-Z'], ['-T', '--statu=x'],
                  ['--foo=bar'], ['-T', '--o', 'x'], ['--sta', '-x', '{D}'], ['-S', '-x'],
                  ['--exec=', '-S'], ['-T', '-n', '0123456789abcdefg'], ['-K', '-S', '-T']):
         r(*args)
@@ -553,14 +553,6 @@ def test_deliberate_retry_trailing_slash(tmp_path):
     assert err.startswith("PROG: invalid schedule item (must be")
     if os.access(SSD, os.X_OK):
         assert 'internal error' in play_one(SSD, tmp_path, '-K', '-R', '5/', '-x', '{D}')[3]
-
-
-def test_deliberate_ambiguous_p_lists_pidof(tmp_path):
-    _, rc, out, err = play_one('ours', tmp_path, '-T', '--p', '1')
-    assert rc == 4
-    assert "possibilities: '--pid' '--ppid' '--pidfile' '--procsched' '--pidof'" in err
-    _, rc, out, err = play_one('ours', tmp_path, '-T', '--pi', '1')
-    assert "possibilities: '--pid' '--pidfile' '--pidof'\n" in err
 
 
 @pytest.mark.parametrize('content', ['0\n', '-5\n', '2147483648\n'])
