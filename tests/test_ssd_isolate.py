@@ -506,7 +506,25 @@ def c_notify(r, e):
     r.log.append(('notify dir left', [n for n in os.listdir('/run') if n.startswith('.s-s-d-notify')]))
 
 
-CASES = [c_no_command, c_not_running, c_lifecycle, c_start_foreground, c_test_mode, c_usage,
+def c_deleted_exec(r, e):
+    r('--start', '-b', '-m', '-p', '{P}', '-x', '{D}', '--', '1000')
+    e.wait_started()
+    pid = e.pidfile_pid()
+    os.unlink(e.D)  # an upgrade: the running binary is deleted, a new one takes its path
+    shutil.copy('/bin/sleep', e.D)
+    assert os.readlink('/proc/%d/exe' % pid).endswith(' (deleted)')
+    r('--status', '-x', '{D}')
+    r('--status', '-p', '{P}', '-x', '{D}')
+    r('--start', '-x', '{D}', '--', '0')
+    os.unlink(e.D)  # gone for good: --exec cannot be checked at all
+    r('--status', '-x', '{D}')
+    r('--stop', '-x', '{D}')
+    shutil.copy('/bin/sleep', e.D)
+    r('--stop', '-p', '{P}', '-x', '{D}', '--retry', '5')
+    r.effects()
+
+
+CASES = [c_no_command, c_deleted_exec, c_not_running, c_lifecycle, c_start_foreground, c_test_mode, c_usage,
          c_prefixes_and_permutation, c_pidfile_rules, c_retry, c_several, c_zombie, c_background_io, c_notify]
 
 
