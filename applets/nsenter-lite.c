@@ -297,11 +297,13 @@ int nsenter_lite_main(int argc, char **argv)
 	nse_init(&e);
 	if (pid && nse_pidfd_setns_works()) {
 		e.pidfd = nse_pidfd_open(pid);
-		if (e.pidfd < 0) {
+		/* A seccomp profile may refuse pidfd_open (older container
+		 * runtimes): then the /proc/PID/ns files, as util-linux does. */
+		if (e.pidfd < 0 && errno != ENOSYS && errno != EPERM && errno != EACCES) {
 			msg_sys(errno, who, "process ", num, NULL);
 			return EXIT_OWN;
 		}
-		if (nse_exited(e.pidfd))
+		if (e.pidfd >= 0 && nse_exited(e.pidfd))
 			goto exited;
 	}
 	for (t = 0; all && t < NSE_TYPES; t++) {

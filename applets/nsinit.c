@@ -68,13 +68,22 @@ static const struct opt options[] = {
 	{0, 0, 0, 0},
 };
 
-static const int ns_flag[128] = {
-	[O_PID] = CLONE_NEWPID, [O_MNT] = CLONE_NEWNS, [O_IPC] = CLONE_NEWIPC,
-	[O_UTS] = CLONE_NEWUTS, [O_NET] = CLONE_NEWNET, [O_CGROUP] = CLONE_NEWCGROUP,
-	[O_USER] = CLONE_NEWUSER, [O_TIME] = CLONE_NEWTIME,
-	[O_ALL] = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
-	          CLONE_NEWCGROUP,
-};
+static int ns_flag(int id)
+{
+	switch (id) {
+	case O_PID: return CLONE_NEWPID;
+	case O_MNT: return CLONE_NEWNS;
+	case O_IPC: return CLONE_NEWIPC;
+	case O_UTS: return CLONE_NEWUTS;
+	case O_NET: return CLONE_NEWNET;
+	case O_CGROUP: return CLONE_NEWCGROUP;
+	case O_USER: return CLONE_NEWUSER;
+	case O_TIME: return CLONE_NEWTIME;
+	default: /* O_ALL */
+		return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET |
+		       CLONE_NEWCGROUP;
+	}
+}
 
 /* The end of an init's life: as PID 1 of the initial namespace exiting
  * would panic the kernel; inside a PID namespace reboot(2) ends the
@@ -83,10 +92,8 @@ static const int ns_flag[128] = {
 static void halt_system(int cmd)
 {
 	sync();
-	if (reboot(cmd) < 0)
+	if (reboot(cmd) < 0) /* refused (seccomp?): say so and exit after all */
 		msg_sys(errno, "nsinit", "cannot power off or reboot", NULL);
-	for (;;)
-		pause();
 }
 
 int nsinit_main(int argc, char **argv)
@@ -146,7 +153,7 @@ int nsinit_main(int argc, char **argv)
 			ns.setup |= NS_MAP_ROOT;
 			break;
 		default:
-			ns.clone_flags |= ns_flag[id];
+			ns.clone_flags |= ns_flag(id);
 			break;
 		}
 	}

@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "ns.h"
+#include "reaper.h"
 
 static const struct {
 	const char *name;
@@ -223,7 +224,12 @@ int ns_wait_relay(pid_t child)
 	sigset_t all;
 	int sfd, st;
 
-	sigfillset(&all);
+	/* Do not keep the caller's directory busy while we wait (catatonit #28);
+	 * failing to is harmless. */
+	if (chdir("/") < 0) {
+		/* nothing to do */
+	}
+	reaper_all_signals(&all);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -239,8 +245,11 @@ int ns_wait_relay(pid_t child)
 				break;
 			continue;
 		}
-		if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && si.ssi_signo != SIGCHLD)
-			kill(child, (int)si.ssi_signo);
+		if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD ||
+		    reaper_self_inflicted((int)si.ssi_pid, si.ssi_code) ||
+		    reaper_from_our_terminal(si.ssi_code)) /* the child shares our group */
+			continue;
+		kill(child, (int)si.ssi_signo);
 	}
 	if (sfd >= 0)
 		close(sfd);

@@ -14,6 +14,7 @@
 #include "err.h"
 #include "ns.h" /* CLONE_NEWTIME, CLONE_NEWCGROUP for old headers */
 #include "nsenter.h"
+#include "reaper.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -209,7 +210,8 @@ fail:
 int nse_wait_child(pid_t child, const sigset_t *set, int *wstatus)
 {
 	for (;;) {
-		int sig = sigwaitinfo(set, NULL);
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si);
 		pid_t r;
 
 		if (sig < 0) {
@@ -218,7 +220,11 @@ int nse_wait_child(pid_t child, const sigset_t *set, int *wstatus)
 			return -1;
 		}
 		if (sig != SIGCHLD) {
-			kill(child, sig);
+			/* Once only: the child shares our process group, so a
+			 * terminal's Ctrl-C reached it already. */
+			if (!reaper_from_our_terminal(si.si_code) &&
+			    !reaper_self_inflicted(si.si_pid, si.si_code))
+				kill(child, sig);
 			continue;
 		}
 		/* SIGCHLD also comes for a stop and a continuation. */

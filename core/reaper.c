@@ -31,11 +31,57 @@ struct run {
 	int killing;       /* grace over: KILL whatever appears */
 };
 
+/* The caller's SIGCHLD was ignored: COMMAND gets that back (reaper.h). */
+static int chld_was_ignored;
+
+void reaper_all_signals(sigset_t *set)
+{
+	memset(set, 0xff, sizeof *set);
+}
+
 int reaper_block_signals(sigset_t *old)
 {
+	struct sigaction sa;
 	sigset_t all;
-	sigfillset(&all);
-	return sigprocmask(SIG_SETMASK, &all, old);
+
+	reaper_all_signals(&all);
+	if (sigprocmask(SIG_SETMASK, &all, old) < 0 || sigaction(SIGCHLD, NULL, &sa) < 0)
+		return -1;
+	if (sa.sa_handler == SIG_IGN) {
+		chld_was_ignored = 1;
+		sa.sa_handler = SIG_DFL;
+		sa.sa_flags = 0;
+		if (sigaction(SIGCHLD, &sa, NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int reaper_self_inflicted(int pid, int code)
+{
+	return code == SI_USER && pid == getpid();
+}
+
+int reaper_from_our_terminal(int code)
+{
+	/* The tty sends with kernel privilege (SI_KERNEL) to its foreground
+	 * group; if that is our group, everyone in it got the signal. As PID 1
+	 * of a namespace both calls read 0 when the group leader is outside:
+	 * still the same group. Without a controlling terminal (an init on
+	 * /dev/console) there is no /dev/tty, and a kernel signal such as
+	 * Ctrl-Alt-Del's SIGINT is forwarded. */
+	pid_t fg;
+	int tty;
+
+	if (code != SI_KERNEL)
+		return 0;
+	/* Our controlling terminal, whatever fds 0..2 are. */
+	tty = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	if (tty < 0)
+		return 0;
+	fg = tcgetpgrp(tty);
+	close(tty);
+	return fg >= 0 && fg == getpgrp();
 }
 
 static long long now_ms(void)
@@ -54,9 +100,9 @@ static void say(const struct run *s, const char *what, long n)
 
 /* Signal every process we are responsible for but the reaper itself: as PID 1
  * that is the whole namespace (kill(-1) spares the caller, pid_namespaces(7));
- * as a subreaper, our direct children (orphans come to us as their parents
- * die, and are signalled on the next wake-up). */
-static void signal_rest(const struct run *s, int sig)
+ * as a subreaper, our direct children but except (orphans come to us as
+ * their parents die, and are signalled on the next wake-up). */
+static void signal_rest(const struct run *s, int sig, pid_t except)
 {
 	char path[64], num[24], buf[256];
 	size_t have = 0;
@@ -84,7 +130,7 @@ static void signal_rest(const struct run *s, int sig)
 				pid = pid * 10 + (*q++ - '0');
 			if (!*q)
 				break;
-			if (pid > 0)
+			if (pid > 0 && pid != except)
 				kill(pid, sig);
 			p = q + 1;
 		}
@@ -94,31 +140,46 @@ static void signal_rest(const struct run *s, int sig)
 	close(fd);
 }
 
-static void forward(struct run *s, int sig)
+static void signal_command(const struct run *s, int sig)
 {
+	kill((s->r->flags & REAPER_PGROUP) ? -s->child : s->child, sig);
+}
+
+static void forward(struct run *s, int sig, int code)
+{
+	/* COMMAND in our process group got the terminal's signal already. */
+	if (s->child && !(s->r->flags & REAPER_PGROUP) && reaper_from_our_terminal(code))
+		return;
 	if (s->child) {
-		kill((s->r->flags & REAPER_PGROUP) ? -s->child : s->child, sig);
+		signal_command(s, sig);
 		say(s, "forwarded signal to COMMAND: ", sig);
 	} else {
-		signal_rest(s, sig);
+		signal_rest(s, sig, 0);
 		say(s, "forwarded signal to the remaining processes: ", sig);
 	}
+}
+
+/* One signal to COMMAND and everything else, each process once: a second
+ * TERM means "force quit" to many programs. */
+static void signal_all(const struct run *s, int sig)
+{
+	if (s->child && !s->pid1)
+		signal_command(s, sig);
+	signal_rest(s, sig, s->child);
 }
 
 static void start_shutdown(struct run *s)
 {
 	if (s->r->grace_ms == 0) {
 		s->killing = 1;
-		signal_rest(s, SIGKILL);
+		signal_all(s, SIGKILL);
 		return;
 	}
 	if (!s->stopping) {
 		s->stopping = 1;
 		s->deadline = now_ms() + s->r->grace_ms;
 	}
-	if (s->child)
-		kill((s->r->flags & REAPER_PGROUP) ? -s->child : s->child, SIGTERM);
-	signal_rest(s, SIGTERM);
+	signal_all(s, SIGTERM);
 	say(s, "shutdown: sent TERM, grace ms: ", (long)s->r->grace_ms);
 }
 
@@ -176,6 +237,10 @@ static void child_exec(const struct reaper *r)
 	}
 	if (r->child_setup && r->child_setup(r->child_arg) < 0)
 		_exit(EXIT_OWN);
+	if (chld_was_ignored && signal(SIGCHLD, SIG_IGN) == SIG_ERR) {
+		msg_sys(errno, r->who, "cannot restore the SIGCHLD disposition", NULL);
+		_exit(EXIT_OWN);
+	}
 	if (sigprocmask(SIG_SETMASK, r->child_mask, NULL) < 0) {
 		msg_sys(errno, r->who, "cannot restore the signal mask", NULL);
 		_exit(EXIT_OWN);
@@ -196,7 +261,7 @@ int reaper_run(const struct reaper *r)
 	s.r = r;
 	s.pid1 = getpid() == 1;
 	s.notify_fd = r->notify_fd;
-	sigfillset(&all);
+	reaper_all_signals(&all);
 	if (!s.pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		msg_sys(errno, r->who, "cannot become a child subreaper", NULL);
 		return EXIT_OWN;
@@ -214,6 +279,11 @@ int reaper_run(const struct reaper *r)
 	}
 	if (s.child == 0)
 		child_exec(r);
+	/* Also from this side, before any forward to the group can be lost
+	 * (a kill(-child) before the child's own setpgid would miss it). */
+	if ((r->flags & REAPER_PGROUP) && setpgid(s.child, s.child) < 0 && errno != EACCES &&
+	    errno != ESRCH)
+		msg_sys(errno, r->who, "warning: cannot create a process group", NULL);
 	say(&s, "spawned COMMAND, pid ", s.child);
 	/* Do not keep the caller's directory busy (catatonit #28). */
 	if (chdir("/") < 0)
@@ -232,31 +302,30 @@ int reaper_run(const struct reaper *r)
 			if (left <= 0) {
 				s.killing = 1;
 				say(&s, "grace time over, sending KILL; COMMAND alive: ", s.child != 0);
-				if (s.child)
-					kill((r->flags & REAPER_PGROUP) ? -s.child : s.child, SIGKILL);
-				signal_rest(&s, SIGKILL);
+				signal_all(&s, SIGKILL);
 				continue;
 			}
 			timeout = left > 1000000 ? 1000000 : (int)left;
 		}
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
 			msg_sys(errno, r->who, "poll", NULL);
-			break;
+			close(sfd);
+			return EXIT_OWN;
 		}
 		while ((n = read(sfd, si, sizeof si)) > 0) {
 			size_t i;
 			for (i = 0; i < (size_t)n / sizeof si[0]; i++) {
 				int sig = (int)si[i].ssi_signo;
-				if (sig == SIGCHLD)
+				if (sig == SIGCHLD || reaper_self_inflicted((int)si[i].ssi_pid, si[i].ssi_code))
 					continue;
 				if (sig == SIGTERM)
 					start_shutdown(&s);
 				else
-					forward(&s, sig);
+					forward(&s, sig, si[i].ssi_code);
 			}
 		}
 		if (s.killing)
-			signal_rest(&s, SIGKILL);
+			signal_rest(&s, SIGKILL, 0);
 	}
 	close(sfd);
 	if (s.notify_fd >= 0) /* COMMAND never reaped: cannot happen, but say EOF */

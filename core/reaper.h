@@ -33,8 +33,21 @@ struct reaper {
 	void *child_arg;
 };
 
-/* Block every signal; store the previous mask in *old. */
+/* Block every signal, libc-internal ones included (musl's sigfillset leaves
+ * out 32..34: a `kill -RTMIN` would kill us); store the previous mask in
+ * *old. Also puts an inherited SIGCHLD ignore back to default (else the
+ * kernel reaps our children itself and we never learn COMMAND's status);
+ * reaper_run hands the ignore back to COMMAND. */
 int reaper_block_signals(sigset_t *old);
+/* The set of every signal, for sigprocmask and signalfd. */
+void reaper_all_signals(sigset_t *set);
+/* Whether a signal we read was one we caused ourselves (a write to a closed
+ * pipe raises SIGPIPE in the writer): never to be forwarded. */
+int reaper_self_inflicted(int pid, int code);
+/* Whether a signal the terminal sent to our whole foreground process group
+ * (Ctrl-C, Ctrl-\\, Ctrl-Z, window size) already reached a process that shares
+ * our group: forwarding it too would deliver it twice. */
+int reaper_from_our_terminal(int code);
 
 /* Spawn COMMAND and reap until no child is left (or, with
  * REAPER_EXIT_WITH_CHILD, until COMMAND is gone and the rest is killed).

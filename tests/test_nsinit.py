@@ -502,3 +502,92 @@ def test_pgroup_takes_the_terminal_only_from_the_foreground(applets):
     assert fore.split() == ['command']
     back = on_pty(PGROUP_PROBE % (applets['nsinit'], 'lambda: os.setpgid(0, 0)'))
     assert back.split() == ['caller']
+
+
+# --- found in review ------------------------------------------------------------
+
+def test_ignored_sigchld_of_the_caller_neither_hangs_nor_loses_status(applets, mode):
+    def ign():
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    for extra in ([], ['-m']) if mode else ([],):
+        p = subprocess.Popen([applets['nsinit']] + mode + extra + ['sh', '-c', 'exit 3'],
+                             preexec_fn=ign)
+        assert p.wait(timeout=20) == 3
+        p = subprocess.Popen([applets['nsinit']] + mode + extra + ['grep', 'SigIgn', '/proc/self/status'],
+                             preexec_fn=ign, stdout=subprocess.PIPE, text=True)
+        out, _ = p.communicate(timeout=20)
+        assert int(out.split()[1], 16) & (1 << (signal.SIGCHLD - 1))  # still ignored for COMMAND
+
+
+def test_notify_reader_gone_does_not_kill_the_daemon(applets, mode):
+    r, w = os.pipe()
+    os.close(r)
+    t0 = time.monotonic()
+    p = subprocess.Popen([applets['nsinit']] + mode + ['--notify-fd', str(w), 'sh', '-c',
+                         'sleep 1.5 & sleep 0.2; exit 0'], pass_fds=[w])
+    os.close(w)
+    assert p.wait(timeout=20) == 0
+    assert time.monotonic() - t0 >= 1.4  # the orphan lived on
+
+
+def test_realtime_signals_are_forwarded_too(applets, mode):
+    code = ('import os, signal, sys\n'
+            'for s in range(34, 65): signal.signal(s, lambda n, f: os.write(1, b"rt %d\\n" % n))\n'
+            'os.write(1, b"ready\\n")\n'
+            'sys.stdin.read()\n')
+    p = subprocess.Popen([applets['nsinit']] + mode + [PY, '-c', code], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, text=True, bufsize=1)
+    assert p.stdout.readline() == 'ready\n'
+    inner = inner_pid(p.pid, mode)
+    for sig in (34, 35, 50, 64):
+        os.kill(inner, sig)
+        assert p.stdout.readline() == 'rt %d\n' % sig
+    p.stdin.close()
+    assert p.wait(timeout=20) == 0
+    p.stdout.close()
+
+
+def test_shutdown_sends_term_to_command_once(applets, mode):
+    pr = Printer([applets['nsinit'], '--grace', '1'] + mode + [PY, PRINTER])
+    os.kill(pr.p.pid, signal.SIGTERM)
+    pr.expect('sig 15')
+    time.sleep(0.3)
+    pr.send('exit 0')
+    rest = pr.p.stdout.read()
+    assert rest == ''
+    assert pr.p.wait(timeout=20) == 0
+
+
+
+
+def test_terminal_signal_reaches_command_once(applets, mode):
+    # The tty (not kill(2)) sends to the foreground group: write ^C to the pty.
+    import pty
+    code = ('import os, subprocess, sys, time\n'
+            'p = subprocess.Popen(%r, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)\n'
+            'assert p.stdout.readline().startswith("ready")\n'
+            'print("READY", flush=True)\n'
+            'time.sleep(1.0)\n'
+            'p.stdin.write("exit 0\\n"); p.stdin.flush()\n'
+            'print("GOT", p.stdout.read().split(), flush=True)\n'
+            'p.wait()\n') % ([applets['nsinit']] + mode + [PY, PRINTER],)
+    pid, fd = pty.fork()
+    if pid == 0:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        os.execv(PY, [PY, '-c', code])
+    out = b''
+    while b'READY' not in out:
+        out += os.read(fd, 4096)
+    os.write(fd, b'\x03')
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(fd)
+    os.waitpid(pid, 0)
+    got = out.decode().split('GOT', 1)[1]
+    assert got.count("'sig'") == 1 and "'2'" in got, got
