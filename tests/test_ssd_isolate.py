@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from conftest import ISOBOX, run, tool
+from conftest import ISOBOX, as_nobody, run, tool
 
 SSD = '/usr/sbin/start-stop-daemon'
 # Unique per run: other sessions on this machine may match by name.
@@ -891,3 +891,9 @@ def test_isolate_chuid_output_reaper_stays_root(iso):
     assert iso('--stop', '-p', '{P}', '--retry', '5').returncode == 0
     wait_for(lambda: not os.path.exists('/proc/%d/exe' % reaper) or not iso.reapers(), what='reaper gone')
     assert iso('--status', '-p', '{P}').returncode == 1
+
+
+def test_isolate_unprivileged_is_refused_cleanly(applets):
+    p = run(as_nobody([applets['ssd-isolate'], '--start', '--isolate', '-a', '/bin/true', '-n', NOBODY_NAME]))
+    assert (p.returncode, p.stdout) == (2, '')
+    assert p.stderr == 'ssd-isolate: cannot create namespaces (Operation not permitted)\n'
