@@ -211,6 +211,22 @@ static void *xalloc(size_t n)
 	return base + used - n;
 }
 
+/* dst (cap bytes) = the pieces one after the other, cut to fit. */
+static char *__attribute__((sentinel)) concat(char *dst, size_t cap, ...)
+{
+	size_t used = 0;
+	const char *p;
+	va_list ap;
+
+	va_start(ap, cap);
+	while ((p = va_arg(ap, const char *)))
+		for (; *p && used < cap - 1; p++)
+			dst[used++] = *p;
+	va_end(ap);
+	dst[used] = 0;
+	return dst;
+}
+
 static char *xstrdup(const char *s)
 {
 	return strcpy(xalloc(strlen(s) + 1), s);
@@ -521,9 +537,8 @@ static void setup(struct ssd *o)
 		}
 		/* dpkg sets HOME only when the directory exists (nobody: /nonexistent). */
 		if (stat(u.home, &st) == 0) {
-			char *kv = xalloc(strlen(u.home) + 6);
-			strcpy(kv, "HOME=");
-			env_set(strcat(kv, u.home));
+			size_t len = strlen(u.home) + 6;
+			env_set(concat(xalloc(len), len, "HOME=", u.home, NULL));
 		}
 	}
 }
@@ -546,13 +561,7 @@ static void pids_push(struct pids *l, pid_t pid)
 static char *proc_path(char *buf, pid_t pid, const char *what)
 {
 	char num[24];
-	strcpy(buf, "/proc/");
-	strcat(buf, fmt_u(num, (unsigned long)pid));
-	if (what) {
-		strcat(buf, "/");
-		strcat(buf, what);
-	}
-	return buf;
+	return concat(buf, 48, "/proc/", fmt_u(num, (unsigned long)pid), what ? "/" : "", what ? what : "", NULL);
 }
 
 /* Whole small file into buf (NUL-terminated); length or -1. */
@@ -1050,24 +1059,17 @@ static int run_stop(struct ssd *o)
 		o->sched = NULL;
 	}
 	if (o->cmdname)
-		strcpy(o->what, o->cmdname);
+		concat(o->what, sizeof o->what, o->cmdname, NULL);
 	else if (o->execname)
-		strcpy(o->what, o->execpath);
-	else if (o->pidfile) {
-		strcpy(o->what, "process in pidfile '");
-		strcat(o->what, o->pidfile);
-		strcat(o->what, "'");
-	} else if (o->match_pid > 0) {
-		strcpy(o->what, "process with pid ");
-		strcat(o->what, fmt_i(num, o->match_pid));
-	} else if (o->match_ppid > 0) {
-		strcpy(o->what, "process(es) with parent pid ");
-		strcat(o->what, fmt_i(num, o->match_ppid));
-	} else {
-		strcpy(o->what, "process(es) owned by '");
-		strcat(o->what, o->userspec);
-		strcat(o->what, "'");
-	}
+		concat(o->what, sizeof o->what, o->execpath, NULL);
+	else if (o->pidfile)
+		concat(o->what, sizeof o->what, "process in pidfile '", o->pidfile, "'", NULL);
+	else if (o->match_pid > 0)
+		concat(o->what, sizeof o->what, "process with pid ", fmt_i(num, o->match_pid), NULL);
+	else if (o->match_ppid > 0)
+		concat(o->what, sizeof o->what, "process(es) with parent pid ", fmt_i(num, o->match_ppid), NULL);
+	else
+		concat(o->what, sizeof o->what, "process(es) owned by '", o->userspec, "'", NULL);
 	if (!o->sched) {
 		do_stop(o, o->signal, &n_killed, &n_notkilled);
 		stop_summary(o, 0);
@@ -1115,8 +1117,7 @@ static void cleanup_notify(struct ssd *o)
 	char path[PATH_MAX + 8];
 	if (!o->notify_dir[0])
 		return;
-	strcpy(path, o->notify_dir);
-	strcat(path, "/notify");
+	concat(path, sizeof path, o->notify_dir, "/notify", NULL);
 	unlink(path);
 	rmdir(o->notify_dir);
 	o->notify_dir[0] = 0;
@@ -1146,8 +1147,7 @@ static void create_notify_socket(struct ssd *o)
 		fatal(errno, "cannot create notification socket", NULL);
 	if (strlen(base) > sizeof su.sun_path - 30)
 		fatal(ENAMETOOLONG, "cannot create socket directory ", base, NULL);
-	strcpy(o->notify_dir, base);
-	strcat(o->notify_dir, "/.s-s-d-notify.XXXXXX");
+	concat(o->notify_dir, sizeof o->notify_dir, base, "/.s-s-d-notify.XXXXXX", NULL);
 	if (!mkdtemp(o->notify_dir)) {
 		int err = errno;
 		o->notify_dir[0] = 0;
@@ -1155,8 +1155,7 @@ static void create_notify_socket(struct ssd *o)
 	}
 	memset(&su, 0, sizeof su);
 	su.sun_family = AF_UNIX;
-	strcpy(su.sun_path, o->notify_dir);
-	strcat(su.sun_path, "/notify");
+	concat(su.sun_path, sizeof su.sun_path, o->notify_dir, "/notify", NULL);
 	if (chown(o->notify_dir, (uid_t)o->runas_uid, (gid_t)o->runas_gid) < 0)
 		notify_fatal(o, errno, "cannot change socket directory ownership", NULL);
 	if (bind(fd, (struct sockaddr *)&su, sizeof su) < 0)
@@ -1167,9 +1166,8 @@ static void create_notify_socket(struct ssd *o)
 		notify_fatal(o, errno, "cannot change notification socket ownership", NULL);
 	setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one);
 	{
-		char *kv = xalloc(strlen(su.sun_path) + 15);
-		strcpy(kv, "NOTIFY_SOCKET=");
-		env_set(strcat(kv, su.sun_path));
+		size_t len = strlen(su.sun_path) + 15;
+		env_set(concat(xalloc(len), len, "NOTIFY_SOCKET=", su.sun_path, NULL));
 	}
 	o->notify_fd = fd;
 }

@@ -897,3 +897,11 @@ def test_isolate_unprivileged_is_refused_cleanly(applets):
     p = run(as_nobody([applets['ssd-isolate'], '--start', '--isolate', '-a', '/bin/true', '-n', NOBODY_NAME]))
     assert (p.returncode, p.stdout) == (2, '')
     assert p.stderr == 'ssd-isolate: cannot create namespaces (Operation not permitted)\n'
+
+
+def test_very_long_names_do_not_overflow(applets):
+    long = 'a' * 9000
+    p = run([applets['ssd-isolate'], '--stop', '-n', long])
+    assert p.returncode == 1 and p.stdout.startswith('No aaaa') and p.stdout.endswith(' found running; none killed.\n')
+    p = run([applets['ssd-isolate'], '--stop', '-p', '/' + long])
+    assert p.returncode == 2 and p.stderr.startswith('ssd-isolate: unable to open pidfile /aaa')
