@@ -19,7 +19,7 @@ import uuid
 
 import pytest
 
-from conftest import ISOBOX, as_nobody, run, tool
+from conftest import ISOBOX, VARIANT, as_nobody, run, tool
 
 SSD = '/usr/sbin/start-stop-daemon'
 # Unique per run: other sessions on this machine may match by name.
@@ -905,3 +905,24 @@ def test_very_long_names_do_not_overflow(applets):
     assert p.returncode == 1 and p.stdout.startswith('No aaaa') and p.stdout.endswith(' found running; none killed.\n')
     p = run([applets['ssd-isolate'], '--stop', '-p', '/' + long])
     assert p.returncode == 2 and p.stderr.startswith('ssd-isolate: unable to open pidfile /aaa')
+
+
+@pytest.mark.skipif(VARIANT != 'release', reason='needs the static (musl) test daemon inside the chroot')
+def test_isolate_with_chroot(iso):
+    root = os.path.join(iso.e.dir, 'root')
+    for d in ('bin', 'run', 'dev'):
+        os.makedirs(os.path.join(root, d))
+    os.mknod(os.path.join(root, 'dev', 'null'), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    daemon = os.path.join(root, 'bin', TERMIGNORE)
+    shutil.copy(tool('ssd_dfork'), daemon)
+    p = iso('--start', '--isolate', '-r', root, '-a', '/bin/' + TERMIGNORE, '-n', TERMIGNORE, '--',
+            '/run/d.pid', '1000')
+    assert (p.returncode, p.stderr) == (0, '')
+    wait_for(lambda: pids_running(daemon), what='chrooted daemon')
+    [pid] = pids_running(daemon)
+    assert os.readlink('/proc/%d/root' % pid) == root
+    assert [os.readlink('/proc/%d/root' % r) for r in iso.reapers()] == ['/']
+    wait_for(lambda: os.path.exists(os.path.join(root, 'run', 'd.pid')), what='pidfile inside the chroot')
+    assert iso('--status', '-n', TERMIGNORE).returncode == 0
+    assert iso('--stop', '-n', TERMIGNORE, '--retry', '5').returncode == 0
+    wait_for(iso.gone, what='namespace gone')
