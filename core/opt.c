@@ -19,9 +19,12 @@ static void set_bad(struct opt_state *st, const char *prefix, const char *s, siz
 		n = sizeof st->bad - p - 1;
 	memcpy(st->bad, prefix, p);
 	memcpy(st->bad + p, s, n);
+	/* cppcheck-suppress arrayIndexOutOfBoundsCond ; the clamp above keeps p + n < sizeof st->bad */
 	st->bad[p + n] = 0;
 }
 
+/* argv keeps main's type: C has no implicit char *const * -> const char *const *. */
+/* cppcheck-suppress constParameter */
 static int short_opt(struct opt_state *st, int argc, char *const argv[], const struct opt *t)
 {
 	char c = *st->bundle++;
@@ -52,6 +55,7 @@ static int short_opt(struct opt_state *st, int argc, char *const argv[], const s
 	return o->id;
 }
 
+/* cppcheck-suppress constParameter ; as short_opt */
 static int long_opt(struct opt_state *st, int argc, char *const argv[], const struct opt *t)
 {
 	const char *name = argv[st->ind++] + 2;
