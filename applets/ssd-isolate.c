@@ -98,7 +98,7 @@ static const struct opt options[] = {
 	{"remove-pidfile", 0, OPT_NOARG, O_RMPID},
 	{"retry", 'R', OPT_REQUIRED, 'R'},
 	{"chdir", 'd', OPT_REQUIRED, 'd'},
-	{"pidof", 0, OPT_NOARG | OPT_EXACT, O_PIDOF},
+	{"pidof", 0, OPT_EXACT, O_PIDOF}, /* OPT_NOARG is 0 */
 	{"isolate", 0, OPT_OPTIONAL | OPT_EXACT, O_ISOLATE},
 	{0, 0, 0, 0},
 };
@@ -200,6 +200,7 @@ static void *xalloc(size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (!base) {
+		/* cppcheck-suppress invalidFunctionArg ; MAP_ANONYMOUS takes fd -1 (mmap(2)) */
 		void *m = mmap(NULL, ARENA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (m == MAP_FAILED)
 			fatal(errno, "malloc failed", NULL);
@@ -381,7 +382,7 @@ static int parse(struct ssd *o, int argc, char **argv, int probe)
 			break;
 		case 'g': o->changegroup = a; break;
 		case 'r': o->changeroot = a; break;
-		case 'N': o->nice = atoi(a); break;
+		case 'N': o->nice = atoi(a); break; /* NOLINT(cert-err34-c): dpkg's atoi, unchecked on purpose */
 		case 'P': proc_s = a; break;
 		case 'I': io_s = a; break;
 		case 'k': umask_s = a; break;
@@ -1135,13 +1136,14 @@ static void create_notify_socket(struct ssd *o)
 {
 	struct sockaddr_un su;
 	const char *base = "/tmp";
+	const char *tmpdir = getenv("TMPDIR");
 	static const int one = 1;
 	int fd;
 
 	if (getuid() == 0 && access("/run", F_OK) == 0)
 		base = "/run";
-	else if (getenv("TMPDIR"))
-		base = getenv("TMPDIR");
+	else if (tmpdir)
+		base = tmpdir;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		fatal(errno, "cannot create notification socket", NULL);

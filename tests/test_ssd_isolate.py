@@ -907,7 +907,7 @@ def test_very_long_names_do_not_overflow(applets):
     assert p.returncode == 2 and p.stderr.startswith('ssd-isolate: unable to open pidfile /aaa')
 
 
-@pytest.mark.skipif(VARIANT != 'release', reason='needs the static (musl) test daemon inside the chroot')
+@pytest.mark.skipif(VARIANT != 'release', reason='needs the release variant (a static test daemon inside the chroot)')
 def test_isolate_with_chroot(iso):
     root = os.path.join(iso.e.dir, 'root')
     for d in ('bin', 'run', 'dev'):
