@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -21,6 +22,7 @@
 #include "applets.h"
 #include "confine.h"
 #include "err.h"
+#include "landlock.h"
 #include "mount.h"
 #include "ns.h"
 #include "opt.h"
@@ -104,21 +106,32 @@ static int bad(const char *a, const char *b, const char *c)
 
 /* 'W1|W2|...': each absolute and non-empty; '' means none (the original
  * aborted on it). Split in place so the pieces need no copy. */
-static int parse_list(struct encap *e, char *list)
+static int parse_list(struct encap *e, const char *given)
 {
-	size_t n = 1, i;
-	char *p;
+	size_t len = strlen(given), n = 1, i, size;
+	char *list, *p, *area;
 
-	if (!*list)
+	if (!len)
 		return 0;
-	if (*list == '|' || list[strlen(list) - 1] == '|' || strstr(list, "||"))
+	for (i = 0; i < len; i++)
+		n += given[i] == '|';
+	if (given[0] == '|' || given[len - 1] == '|')
 		return bad("empty element in the writable list '", e->list, "'");
-	for (p = list; *p; p++)
-		n += *p == '|';
-	e->entries = calloc(n, sizeof *e->entries);
-	e->entry_fd = malloc(n * sizeof *e->entry_fd);
-	if (!e->entries || !e->entry_fd)
+	for (i = 1; i < len; i++)
+		if (given[i] == '|' && given[i - 1] == '|')
+			return bad("empty element in the writable list '", e->list, "'");
+	/* The pointers, the fds and a copy to cut into entries (argv stays as
+	 * the caller wrote it), in one mapping that lives as long as we do:
+	 * no malloc in the binary for this. */
+	size = n * (sizeof *e->entries + sizeof *e->entry_fd) + len + 1;
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+	area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
 		return bad("out of memory", "", "");
+	e->entries = (const char **)(void *)area;
+	e->entry_fd = (int *)(void *)(area + n * sizeof *e->entries);
+	list = area + n * (sizeof *e->entries + sizeof *e->entry_fd);
+	memcpy(list, given, len + 1);
 	for (i = 0, p = list; i < n; i++) {
 		char *end = strchr(p, '|');
 		if (end)
@@ -136,7 +149,6 @@ static int parse_list(struct encap *e, char *list)
 static int parse(struct encap *e, int argc, char **argv, int *done)
 {
 	struct opt_state st;
-	char *copy;
 	long v;
 	int id;
 
@@ -187,10 +199,47 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 		return bad("missing COMMAND (see encapsulate --help)", "", "");
 	e->list = argv[st.ind];
 	e->argv = argv + st.ind + 1;
-	copy = strdup(e->list); /* cut into entries; argv stays as the caller wrote it */
-	if (!copy)
-		return bad("out of memory", "", "");
-	return parse_list(e, copy);
+	return parse_list(e, e->list);
+}
+
+/* Behind the read-only view, Landlock where the kernel has it: writes only
+ * beneath the entries, the tmpfs folders, the few device nodes and /proc.
+ * This closes the ways around mount flags: an inherited read-only fd on a
+ * host file reopened for writing through /proc/self/fd, openat(2) on an
+ * inherited host directory, and FIFOs (EROFS never applies to them: a
+ * root-owned /run/initctl would take orders from inside). */
+static int landlock_wall(const struct encap *e)
+{
+	static const char *const dev[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+	                                  "/dev/urandom", "/dev/tty", "/dev/ptmx", "/dev/pts",
+	                                  "/proc"};
+	size_t n = sizeof dev / sizeof dev[0], i, k = 0;
+	int all[e->n_entries + e->n_tmpfs + n], rc, err; /* a few per entry given in argv */
+
+	for (i = 0; i < e->n_entries + e->n_tmpfs + n; i++) {
+		const char *path = i < e->n_entries ? e->entries[i]
+		                 : i < e->n_entries + e->n_tmpfs ? e->tmpfs[i - e->n_entries]
+		                 : dev[i - e->n_entries - e->n_tmpfs];
+		int fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd >= 0)
+			all[k++] = fd;
+		else if (i < e->n_entries + e->n_tmpfs)
+			goto fail; /* attached a moment ago: must be there */
+	}
+	rc = landlock_writable_only(all, k);
+	err = errno;
+	while (k)
+		close(all[--k]);
+	errno = err;
+	if (rc == 1 && e->verbose)
+		trace("this kernel has no Landlock: mount flags only", NULL);
+	return rc < 0 ? -1 : 0;
+fail:
+	err = errno;
+	while (k)
+		close(all[--k]);
+	errno = err;
+	return -1;
 }
 
 static int step_fail(const char **step, const char *what)
@@ -383,6 +432,16 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 		if (close(e->alive_fd) < 0)
 			goto fail_close;
 	} else if (confine_drop_all(&step) < 0) {
+		goto fail;
+	}
+	if (landlock_wall(e) < 0) {
+		step = "cannot restrict writes with Landlock";
+		goto fail;
+	}
+	/* The reaper holds what COMMAND must not touch: its status, its clean-up.
+	 * exec makes COMMAND itself dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		step = "cannot make the reaper undumpable";
 		goto fail;
 	}
 	/* As the caller, inside the view only: never a directory outside it

@@ -12,8 +12,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -100,14 +101,27 @@ static int fail(struct mnt_fail *f, const char *step, const char *path)
 	return -1;
 }
 
-/* PATH points into a buffer about to be freed: the message needs a copy
- * (the process exits after printing it, so it is never freed). */
+/* PATH points into a buffer about to be unmapped: the message needs a copy
+ * (the process exits after printing it). */
 static int fail_copy(struct mnt_fail *f, const char *step, const char *path)
 {
-	int e = errno;
-	char *copy = strdup(path);
-	errno = e;
-	return fail(f, step, copy ? copy : "");
+	static char copy[PATH_MAX];
+	size_t n = strlen(path);
+	if (n >= sizeof copy)
+		n = sizeof copy - 1;
+	memcpy(copy, path, n);
+	copy[n] = 0;
+	return fail(f, step, copy);
+}
+
+/* Decimal digits at p (mountinfo and fdinfo fields); no libc strtol, whose
+ * scanner costs more than this whole function. */
+static long number_at(const char *p)
+{
+	long v = 0;
+	while (*p >= '0' && *p <= '9' && v < (1L << 58))
+		v = v * 10 + (*p++ - '0');
+	return v;
 }
 
 static void trace(const struct mnt_view *v, const char *step, const char *path)
@@ -211,15 +225,17 @@ static int mount_id_of(int fd, long *id)
 	if (n <= 0)
 		return -1;
 	buf[n] = 0;
-	p = strstr(buf, "mnt_id:");
-	if (!p) {
-		errno = ENOSYS;
-		return -1;
+	for (p = buf; strncmp(p, "mnt_id:", 7); p++) {
+		p = strchr(p, '\n');
+		if (!p) {
+			errno = ENOSYS;
+			return -1;
+		}
 	}
 	p += 7;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	*id = strtol(p, NULL, 10);
+	*id = number_at(p);
 	return 0;
 }
 
@@ -239,23 +255,29 @@ static void unescape(char *s)
 	*d = 0;
 }
 
-static char *read_all(const char *path)
+/* The whole of a /proc file in an anonymous mapping (*cap bytes, to be
+ * munmap'ed): no malloc, whose allocator would be the biggest thing in the
+ * binary. */
+static char *read_all(const char *path, size_t *cap)
 {
-	size_t cap = 16384, used = 0;
-	char *buf = malloc(cap), *bigger;
+	size_t used = 0;
+	char *buf, *bigger;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (!buf || fd < 0)
+	*cap = 65536;
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+	buf = mmap(NULL, *cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED || fd < 0)
 		goto bad;
-	while ((n = read(fd, buf + used, cap - used - 1)) > 0) {
+	while ((n = read(fd, buf + used, *cap - used - 1)) > 0) {
 		used += (size_t)n;
-		if (cap - used < 2) {
-			bigger = realloc(buf, cap * 2);
-			if (!bigger)
+		if (*cap - used < 2) {
+			bigger = mremap(buf, *cap, *cap * 2, MREMAP_MAYMOVE);
+			if (bigger == MAP_FAILED)
 				goto bad;
 			buf = bigger;
-			cap *= 2;
+			*cap *= 2;
 		}
 	}
 	if (n < 0)
@@ -265,7 +287,8 @@ static char *read_all(const char *path)
 	return buf;
 bad:
 	close_keep_errno(fd);
-	free(buf);
+	if (buf != MAP_FAILED)
+		munmap(buf, *cap);
 	return NULL;
 }
 
@@ -307,20 +330,34 @@ static int remount_ro(int fd)
  * path, and is refused (fail closed) instead of being left writable. */
 static int ro_walk(int tree, struct mnt_fail *f)
 {
-	char *text = read_all("/proc/self/mountinfo"), *line, *next;
-	long root, *ids = NULL, *parents = NULL;
-	char **points = NULL;
-	unsigned char *in = NULL;
-	size_t n = 0, i, cap = 0;
+	size_t text_cap = 0, table_size = 0, n = 0, lines = 1, i;
+	char *text = read_all("/proc/self/mountinfo", &text_cap), *line, *next;
+	long root, *ids, *parents;
+	char **points;
+	unsigned char *in, *table = MAP_FAILED;
 	int rc = -1, grew;
 
 	if (!text)
 		return fail(f, "cannot read /proc/self/mountinfo", NULL);
+	for (line = text; *line; line++)
+		lines += *line == '\n';
+	/* One mapping for the four per-mount arrays, largest alignment first. */
+	table_size = lines * (2 * sizeof(long) + sizeof(char *) + 1);
+	/* cppcheck-suppress invalidFunctionArg ; fd -1 is what MAP_ANONYMOUS asks for */
+	table = mmap(NULL, table_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (table == MAP_FAILED) {
+		fail(f, "out of memory", NULL);
+		goto out;
+	}
+	ids = (long *)(void *)table;
+	parents = ids + lines;
+	points = (char **)(void *)(parents + lines);
+	in = (unsigned char *)(points + lines); /* zero-filled by mmap */
 	if (mount_id_of(tree, &root) < 0) {
 		fail(f, "cannot find the mount id of the new tree", NULL);
 		goto out;
 	}
-	for (line = text; *line; line = next) {
+	for (line = text; *line && n < lines; line = next) {
 		char *field[5];
 		int k;
 		next = strchr(line, '\n');
@@ -333,31 +370,10 @@ static int ro_walk(int tree, struct mnt_fail *f)
 			if (*line)
 				*line++ = 0;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			long *a = realloc(ids, cap * sizeof *ids), *b;
-			if (a)
-				ids = a;
-			b = realloc(parents, cap * sizeof *parents);
-			if (b)
-				parents = b;
-			char **c = realloc(points, cap * sizeof *points);
-			if (c)
-				points = c;
-			if (!a || !b || !c) {
-				fail(f, "out of memory", NULL);
-				goto out;
-			}
-		}
-		ids[n] = strtol(field[0], NULL, 10);
-		parents[n] = strtol(field[1], NULL, 10);
+		ids[n] = number_at(field[0]);
+		parents[n] = number_at(field[1]);
 		unescape(field[4]);
 		points[n++] = field[4];
-	}
-	in = calloc(n ? n : 1, 1);
-	if (!in) {
-		fail(f, "out of memory", NULL);
-		goto out;
 	}
 	do { /* mounts whose parent is in the tree, to a fixed point */
 		grew = 0;
@@ -377,7 +393,7 @@ static int ro_walk(int tree, struct mnt_fail *f)
 		}
 	} while (grew);
 	for (i = 0; i < n; i++) {
-		long id;
+		long id = -1;
 		int fd;
 		if (!in[i])
 			continue;
@@ -391,7 +407,7 @@ static int ro_walk(int tree, struct mnt_fail *f)
 			goto out;
 		}
 		if (mount_id_of(fd, &id) < 0 || id != ids[i]) {
-			if (id != ids[i])
+			if (id != -1) /* found, but another mount covers the point */
 				errno = EBUSY;
 			close_keep_errno(fd);
 			fail_copy(f, "cannot make read-only (covered by another mount; needs Linux 5.12)",
@@ -407,11 +423,9 @@ static int ro_walk(int tree, struct mnt_fail *f)
 	}
 	rc = 0;
 out:
-	free(in);
-	free(points);
-	free(parents);
-	free(ids);
-	free(text);
+	if (table != MAP_FAILED)
+		munmap(table, table_size);
+	munmap(text, text_cap);
 	return rc;
 }
 
@@ -608,8 +622,13 @@ static int enter_root(int tree, const struct mnt_view *v, struct mnt_fail *f)
 
 /* The kernel gates writes to these on uid 0 alone, not on capabilities
  * (sysctl test_perm, write_sysrq_trigger): root inside must not reach them.
- * bubblewrap covers the same list. */
-static const char *const proc_ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus"};
+ * bubblewrap covers the first four; the rest is Docker's read-only and masked
+ * set, for files some kernel configurations let uid 0 write. */
+static const char *const proc_ro[] = {
+	"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/acpi", "/proc/fs",
+	"/proc/scsi", "/proc/asound", "/proc/latency_stats", "/proc/timer_list",
+	"/proc/timer_stats", "/proc/sched_debug", "/proc/mtrr", "/proc/pressure",
+};
 
 static int fresh_proc(const struct mnt_view *v, struct mnt_fail *f)
 {

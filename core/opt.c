@@ -39,14 +39,14 @@ static int short_opt(struct opt_state *st, int argc, char *const argv[], const s
 		return OPT_UNKNOWN;
 	}
 	st->found = o;
-	if (o->arg == OPT_NOARG) {
+	if ((o->arg & OPT_ARG_MASK) == OPT_NOARG) {
 		if (!*st->bundle)
 			st->bundle = NULL;
 		return o->id;
 	}
 	if (*st->bundle) {
 		st->arg = st->bundle;
-	} else if (o->arg == OPT_REQUIRED) {
+	} else if ((o->arg & OPT_ARG_MASK) == OPT_REQUIRED) {
 		if (st->ind >= argc)
 			return OPT_MISSING;
 		st->arg = argv[st->ind++];
@@ -73,7 +73,7 @@ static int long_opt(struct opt_state *st, int argc, char *const argv[], const st
 			ambiguous = 0;
 			break;
 		}
-		if (!(st->flags & OPT_PREFIX))
+		if (!(st->flags & OPT_PREFIX) || (o->arg & OPT_EXACT))
 			continue;
 		if (hit && hit->id != o->id)
 			ambiguous = 1;
@@ -87,10 +87,10 @@ static int long_opt(struct opt_state *st, int argc, char *const argv[], const st
 	st->found = hit;
 	set_bad(st, "--", hit->name, strlen(hit->name));
 	if (eq) {
-		if (hit->arg == OPT_NOARG)
+		if ((hit->arg & OPT_ARG_MASK) == OPT_NOARG)
 			return OPT_UNEXPECTED;
 		st->arg = eq + 1;
-	} else if (hit->arg == OPT_REQUIRED) {
+	} else if ((hit->arg & OPT_ARG_MASK) == OPT_REQUIRED) {
 		if (st->ind >= argc)
 			return OPT_MISSING;
 		st->arg = argv[st->ind++];

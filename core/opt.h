@@ -6,6 +6,11 @@
  * exits, so a libFuzzer harness and tests can drive it directly. */
 
 enum opt_arg { OPT_NOARG, OPT_REQUIRED, OPT_OPTIONAL };
+/* Or'ed into struct opt.arg: the long name is never matched by a prefix,
+ * so an option added to a peer's set (ssd-isolate --isolate) does not make
+ * that peer's abbreviations ambiguous (dpkg's "--i" stays --iosched). */
+#define OPT_EXACT 8u
+#define OPT_ARG_MASK 3u
 
 struct opt {
 	const char *name; /* long name without "--", or NULL */

@@ -43,20 +43,20 @@ enum pidfile_result pidfile_read(const char *path, unsigned flags, pid_t *pid)
 		return errno == ENOENT ? PIDFILE_MISSING : PIDFILE_ERROR;
 	if (fstat(fd, &st) < 0)
 		goto fail;
-	if (!exempt && (st.st_mode & S_IWOTH)) {
-		close(fd);
-		return PIDFILE_WORLD_WRITABLE;
-	}
+	/* dpkg checks ownership first: a file that is both gets that message. */
 	if (!exempt && (flags & PIDFILE_ONLY_MATCHER) &&
 	    ((st.st_uid != getuid() && st.st_uid != 0) || (st.st_gid != getgid() && st.st_gid != 0))) {
 		close(fd);
 		return PIDFILE_NOT_ROOT;
 	}
+	if (!exempt && (st.st_mode & S_IWOTH)) {
+		close(fd);
+		return PIDFILE_WORLD_WRITABLE;
+	}
+	/* A read error (a directory: EISDIR) is dpkg's failed fscanf: no number. */
 	n = read(fd, buf, sizeof buf);
-	if (n < 0)
-		goto fail;
 	close(fd);
-	return pidfile_parse(buf, (size_t)n, pid) < 0 ? PIDFILE_GARBAGE : PIDFILE_OK;
+	return n < 0 || pidfile_parse(buf, (size_t)n, pid) < 0 ? PIDFILE_GARBAGE : PIDFILE_OK;
 fail:
 	err = errno;
 	close(fd);

@@ -242,10 +242,15 @@ umount /proc 2>/dev/null && echo UNMOUNTED
 touch /etc/x 2>/dev/null && echo WROTE
 echo done''' % u, 'sh', PY, REMOUNT_PROBE), check=0)
     eperm = '-1 %d' % errno.EPERM
-    # Under nouserns (setuid) the nested user namespace is refused outright,
-    # as on the machines the setuid mode is for.
-    probes = 2 if who == 'setuid' else 4
-    assert p.stdout.splitlines() == [eperm] * probes + ['done'], p.stdout
+    lines = p.stdout.splitlines()
+    # Where the kernel has Landlock, the nested unshare cannot even set up
+    # its mount propagation (Landlock refuses every mount change); under
+    # nouserns (setuid) the nested user namespace is refused outright, as on
+    # the machines the setuid mode is for: then only the direct probe's two
+    # lines are there.
+    assert lines in ([eperm] * 4 + ['done'], [eperm] * 2 + ['done']), p.stdout
+    if who == 'setuid':
+        assert lines == [eperm] * 2 + ['done'], p.stdout
 
 
 def test_a_host_mount_made_during_the_run_is_not_writable_inside(who, world_tmp):
@@ -908,3 +913,68 @@ def test_without_user_namespaces_an_unprivileged_caller_gets_one_line_and_125(wo
              str(world_tmp / 'RAN')])
     assert p.returncode == 125 and len(p.stderr.splitlines()) == 1
     assert 'user namespace' in p.stderr and not (world_tmp / 'RAN').exists()
+
+
+# --- ways around the mount flags (security review) ---------------------------------
+
+def test_inherited_readonly_fd_cannot_be_reopened_for_writing(who, world_tmp):
+    f = world_tmp / 'input'
+    f.write_text('original\n')
+    os.chmod(f, 0o666)
+    with open(f) as stdin:
+        p = run(enc(who, '', 'sh', '-c', 'echo HIJACKED > /proc/self/fd/0; cat'), stdin=stdin)
+    assert p.stdout == 'original\n' and 'cannot create' in p.stderr
+    assert f.read_text() == 'original\n'
+
+
+def test_inherited_host_directory_fd_cannot_be_written_through(who, world_tmp):
+    d = world_tmp / 'dir'
+    d.mkdir()
+    os.chmod(d, 0o777)
+    fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        p = run(enc(who, '--keep-fd', str(fd), '', PY, '-c',
+                    'import os, sys\n'
+                    'fd = int(sys.argv[1])\n'
+                    'try:\n'
+                    '    os.close(os.open("made-inside", os.O_CREAT | os.O_WRONLY, 0o644, dir_fd=fd))\n'
+                    '    print("created")\n'
+                    'except OSError as e:\n'
+                    '    print(e.errno)\n', str(fd)), pass_fds=[fd])
+    finally:
+        os.close(fd)
+    assert p.stdout.strip() != 'created'
+    assert not (d / 'made-inside').exists()
+
+
+def test_fifo_outside_the_list_cannot_be_written(who, world_tmp):
+    fifo = world_tmp / 'fifo'
+    os.mkfifo(fifo, 0o666)
+    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        p = run(enc(who, '', 'sh', '-c', 'echo FROM-SANDBOX > "$1"', 'sh', str(fifo)))
+        assert p.returncode != 0
+        try:
+            data = os.read(rfd, 100)
+        except BlockingIOError:
+            data = b''
+        assert data == b''
+    finally:
+        os.close(rfd)
+
+
+def test_writes_inside_entries_and_to_dev_null_still_work(who, world_tmp):
+    d = world_tmp / 'w'
+    d.mkdir()
+    owned_by(who, d)
+    p = run(enc(who, str(d), 'sh', '-c', 'mkdir "$1/sub" && echo ok > "$1/sub/f" && '
+                'mv "$1/sub/f" "$1/g" && rm -r "$1/sub" && echo x > /dev/null && cat "$1/g"',
+                'sh', str(d)), check=0)
+    assert p.stdout == 'ok\n'
+    assert (d / 'g').read_text() == 'ok\n'
+
+
+def test_command_cannot_read_the_reapers_memory(who):
+    p = run(enc(who, '', 'sh', '-c', 'cat /proc/1/environ >/dev/null 2>&1 && echo readable || echo denied'),
+            check=0)
+    assert p.stdout == 'denied\n'
