@@ -146,12 +146,18 @@ int confine_drop_all_as(uid_t uid, gid_t gid, const char **step)
 #define ARCH_NATIVE AUDIT_ARCH_X86_64
 #define ARCH_COMPAT AUDIT_ARCH_I386
 #define NR_COMPAT_IOCTL 54
+#define NR_COMPAT_ADD_KEY 286 /* i386 numbers */
+#define NR_COMPAT_REQUEST_KEY 287
+#define NR_COMPAT_KEYCTL 288
 #define NR_X32_IOCTL 514 /* x32 ABI: nr | __X32_SYSCALL_BIT */
 #define X32_BIT 0x40000000u
 #elif defined(__aarch64__)
 #define ARCH_NATIVE AUDIT_ARCH_AARCH64
 #define ARCH_COMPAT AUDIT_ARCH_ARM
 #define NR_COMPAT_IOCTL 54
+#define NR_COMPAT_ADD_KEY 309 /* arm numbers */
+#define NR_COMPAT_REQUEST_KEY 310
+#define NR_COMPAT_KEYCTL 311
 #elif defined(__i386__)
 #define ARCH_NATIVE AUDIT_ARCH_I386
 #elif defined(__arm__)
@@ -164,6 +170,9 @@ int confine_drop_all_as(uid_t uid, gid_t gid, const char **step)
 #ifndef ARCH_COMPAT /* no second ABI: a value no syscall carries */
 #define ARCH_COMPAT 0
 #define NR_COMPAT_IOCTL 0xffffffffu
+#define NR_COMPAT_ADD_KEY 0xffffffffu
+#define NR_COMPAT_REQUEST_KEY 0xffffffffu
+#define NR_COMPAT_KEYCTL 0xffffffffu
 #endif
 #ifndef X32_BIT
 #define X32_BIT 0u
@@ -172,26 +181,39 @@ int confine_drop_all_as(uid_t uid, gid_t gid, const char **step)
 
 int confine_block_tty_inject(const char **step)
 {
+	/* Offsets are relative: target = index + 1 + jump. */
 	struct sock_filter f[] = {
 		/* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
 		/* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_NATIVE, 2, 0),     /* -> 4 */
-		/* 2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_COMPAT, 6, 0),     /* -> 9 */
+		/* 2 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_COMPAT, 9, 0),     /* -> 12 */
 		/* 3 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
 		/* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		/* 5 */ BPF_STMT(BPF_ALU | BPF_AND | BPF_K, ~X32_BIT),
-		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 4, 0),       /* -> 11 */
-		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_X32_IOCTL, 3, 0),    /* -> 11 */
-		/* 8 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 9 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_COMPAT_IOCTL, 0, 3), /* -> 14 */
-		/* 11 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LOW),
-		/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0),         /* -> 15 */
-		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0),       /* -> 15 */
-		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		/* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ioctl, 11, 0),      /* -> 18 */
+		/* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_X32_IOCTL, 10, 0),   /* -> 18 */
+		/* 8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_keyctl, 13, 0),     /* -> 22 */
+		/* 9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_add_key, 12, 0),    /* -> 22 */
+		/* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_request_key, 11, 0), /* -> 22 */
+		/* 11 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 12 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		/* 13 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_COMPAT_IOCTL, 4, 0), /* -> 18 */
+		/* 14 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_COMPAT_KEYCTL, 7, 0), /* -> 22 */
+		/* 15 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_COMPAT_ADD_KEY, 6, 0), /* -> 22 */
+		/* 16 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NR_COMPAT_REQUEST_KEY, 5, 0), /* -> 22 */
+		/* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 18 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LOW),
+		/* 19 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0),         /* -> 22 */
+		/* 20 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0),       /* -> 22 */
+		/* 21 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* 22 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 	};
 	struct sock_fprog prog = {(unsigned short)(sizeof f / sizeof f[0]), f};
 
+	/* Kernel keyrings are not namespaced for root (uid 0's user keyring is
+	 * every root process's): a fresh session keyring, then no keyctl,
+	 * add_key or request_key at all (Docker's default profile does the same). */
+	if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS)
+		return fail(step, "cannot join a new session keyring");
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return fail(step, "cannot install the seccomp filter");
 	return 0;

@@ -664,6 +664,25 @@ static int fresh_proc(const struct mnt_view *v, struct mnt_fail *f)
 	return 0;
 }
 
+/* A devpts instance of our own: through the host's, COMMAND could open every
+ * other terminal of its uid, read what is typed there and write to it. The
+ * caller's own terminal stays reachable through the descriptors it passed
+ * and /dev/tty; /dev/ptmx now makes ptys in the new instance. */
+static int fresh_devpts(const struct mnt_view *v, struct mnt_fail *f)
+{
+	struct stat st;
+
+	if (stat("/dev/pts", &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0; /* no /dev/pts in this view (--tmpfs /dev) */
+	trace(v, "mounting a fresh /dev/pts", NULL);
+	if (mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+	          "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return fail(f, "cannot mount", "/dev/pts");
+	if (stat("/dev/ptmx", &st) == 0 && mount("/dev/pts/ptmx", "/dev/ptmx", NULL, MS_BIND, NULL) < 0)
+		return fail(f, "cannot bind /dev/pts/ptmx on", "/dev/ptmx");
+	return 0;
+}
+
 int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 {
 	int dev[N_DEV], tree = -1, walk, rc = -1;
@@ -713,7 +732,7 @@ int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 		if (dev[i] >= 0 && attach_at(tree, dev[i], dev_nodes[i], 0, RESOLVE_NO_SYMLINKS_, f,
 		                             "no such device node inside") < 0 && errno != ENOENT)
 			goto out;
-	if (enter_root(tree, v, f) < 0 || fresh_proc(v, f) < 0)
+	if (enter_root(tree, v, f) < 0 || fresh_proc(v, f) < 0 || fresh_devpts(v, f) < 0)
 		goto out;
 	rc = 0;
 out:

@@ -126,7 +126,8 @@ $ENC "$W" sh -c 'cat /proc/self/mountinfo; echo ===; touch "$D/x" 2>&1 || true'
     layers = [opts for point, opts in mounts if point == str(d)]
     assert len(layers) == 2 and all('ro' in o for o in layers), layers
     for point, opts in mounts:
-        if point == '/proc' or point == str(w):
+        # The sandbox's own procfs and devpts (and its ptmx) are fresh, not the host's.
+        if point in ('/proc', '/dev/pts', '/dev/ptmx', str(w)):
             continue
         assert 'ro' in opts, (point, opts)
 
@@ -560,7 +561,9 @@ def test_dev_tty_works_with_a_terminal(who):
     p, m = on_pty(enc(who, '', 'sh', '-c', 'echo hello-tty > /dev/tty; tty; echo end'))
     out = read_until(m, b'end')
     finish(p, m)
-    assert b'hello-tty' in out and b'/dev/pts/' in out and p.returncode == 0
+    # The terminal works through /dev/tty and the fds; its name in the host's
+    # devpts is out of sight on purpose (the sandbox has its own devpts).
+    assert b'hello-tty' in out and b'not a tty' in out and p.returncode == 0
 
 
 # --- exit status, signals, life cycle --------------------------------------------------
@@ -978,3 +981,30 @@ def test_command_cannot_read_the_reapers_memory(who):
     p = run(enc(who, '', 'sh', '-c', 'cat /proc/1/environ >/dev/null 2>&1 && echo readable || echo denied'),
             check=0)
     assert p.stdout == 'denied\n'
+
+
+def test_own_devpts_hides_the_hosts_terminals_and_makes_ptys(who):
+    import pty
+    master, slave = pty.openpty()  # a terminal of ours on the host
+    try:
+        name = os.ttyname(slave)
+        p = run(enc(who, '', PY, '-c',
+                    'import os, sys\n'
+                    'print(sorted(os.listdir("/dev/pts")))\n'
+                    'print(os.path.exists(sys.argv[1]))\n'
+                    'm, s = os.openpty(); print(os.ttyname(s))\n', name), check=0)
+    finally:
+        os.close(master)
+        os.close(slave)
+    listing, host_visible, made = p.stdout.splitlines()
+    assert listing == "['ptmx']" and host_visible == 'False' and made == '/dev/pts/0'
+
+
+def test_kernel_keyrings_are_out_of_reach(who):
+    p = run(enc(who, '', PY, '-c',
+                'import ctypes\n'
+                'l = ctypes.CDLL(None, use_errno=True)\n'
+                'print(l.syscall(250, 0, -3, 0), ctypes.get_errno())\n'        # keyctl(GET_KEYRING_ID, @u)
+                'print(l.syscall(248, b"user", b"k", b"v", 1, -4), ctypes.get_errno())\n'),  # add_key to @u
+            check=0)
+    assert p.stdout.split() == ['-1', str(errno.EPERM)] * 2
