@@ -242,12 +242,6 @@ fail:
 	return -1;
 }
 
-static int step_fail(const char **step, const char *what)
-{
-	*step = what;
-	return -1;
-}
-
 /* Called before anything else is looked at. A setuid-root binary run by
  * another user: take the real and saved uid as well, so that the caller can
  * neither signal nor trace us (kill(2) and ptrace(2) compare the caller's ids
@@ -271,13 +265,29 @@ static int take_privilege(void)
 	return 0;
 }
 
-static int no_caps_left(void)
+/* The effective and permitted capabilities, together (all set if unknown). */
+static unsigned long long caps(void)
 {
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	if (syscall(SYS_capget, &h, d) < 0)
-		return 0;
-	return !(d[0].effective | d[0].permitted | d[1].effective | d[1].permitted);
+		return ~0ull;
+	return (d[0].effective | d[0].permitted) | (unsigned long long)(d[1].effective | d[1].permitted) << 32;
+}
+
+/* Setuid mode: are all ids the caller's (real, effective, saved and
+ * file-system; setfs*id(-1) changes nothing and returns the current one),
+ * with no capability left? */
+static int is_caller(void)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	errno = EPERM;
+	return getresuid(&ru, &eu, &su) == 0 && getresgid(&rg, &eg, &sg) == 0 && ru == priv.uid &&
+	       eu == priv.uid && su == priv.uid && (uid_t)setfsuid((uid_t)-1) == priv.uid &&
+	       rg == priv.gid && eg == priv.gid && sg == priv.gid &&
+	       (gid_t)setfsgid((gid_t)-1) == priv.gid && !caps();
 }
 
 /* Setuid mode: give up everything for good (the waiting parent; or the whole
@@ -285,17 +295,10 @@ static int no_caps_left(void)
  * capability sets; all of it is read back. */
 static int drop_to_caller(const char **step)
 {
-	uid_t ru, eu, su;
-	gid_t rg, eg, sg;
-
-	if (setresgid(priv.gid, priv.gid, priv.gid) < 0 || setresuid(priv.uid, priv.uid, priv.uid) < 0)
-		return step_fail(step, "cannot switch to the caller's user and group ids");
-	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
-		return step_fail(step, "cannot read the user and group ids");
-	errno = EPERM;
-	if (ru != priv.uid || eu != priv.uid || su != priv.uid || rg != priv.gid || eg != priv.gid ||
-	    sg != priv.gid || !no_caps_left())
-		return step_fail(step, "privilege still held after dropping it");
+	*step = "cannot drop privilege";
+	if (setresgid(priv.gid, priv.gid, priv.gid) < 0 || setresuid(priv.uid, priv.uid, priv.uid) < 0 ||
+	    !is_caller())
+		return -1;
 	priv.held = 0;
 	return 0;
 }
@@ -307,17 +310,15 @@ static int drop_to_caller(const char **step)
  * answer would say nothing about the caller's. */
 static int caller_has_userns(void)
 {
+	const char *step;
 	pid_t pid = fork();
 	int st;
 
 	if (pid < 0)
 		return 0;
-	if (pid == 0) {
-		if (setresgid(priv.gid, priv.gid, priv.gid) < 0 ||
-		    setresuid(priv.uid, priv.uid, priv.uid) < 0 || !no_caps_left())
-			_exit(1);
-		_exit(unshare(CLONE_NEWUSER) == 0 && unshare(CLONE_NEWNS) == 0 ? 0 : 1);
-	}
+	if (pid == 0)
+		_exit(drop_to_caller(&step) == 0 && unshare(CLONE_NEWUSER) == 0 &&
+		      unshare(CLONE_NEWNS) == 0 ? 0 : 1);
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)
 			return 0;
@@ -335,14 +336,14 @@ static int files_as_caller(const char **step)
 	setfsuid(priv.uid);
 	/* setfs*id report no error: an invalid id changes nothing and returns
 	 * the current one. */
-	if ((gid_t)setfsgid((gid_t)-1) != priv.gid || (uid_t)setfsuid((uid_t)-1) != priv.uid) {
-		errno = EPERM;
-		return step_fail(step, "cannot take the caller's file-system ids");
-	}
+	*step = "cannot take the caller's file-system ids";
+	errno = EPERM;
+	if ((gid_t)setfsgid((gid_t)-1) != priv.gid || (uid_t)setfsuid((uid_t)-1) != priv.uid)
+		return -1;
 	/* A credential change resets "dumpable" to fs.suid_dumpable: say no
 	 * again, whatever the administrator set there. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return step_fail(step, "cannot make the process not dumpable");
+		return -1;
 	return confine_lower_caps((1ull << CAP_SYS_ADMIN) | (1ull << CAP_SYS_CHROOT) |
 	                          (1ull << CAP_SETPCAP) | (1ull << CAP_SETUID) | (1ull << CAP_SETGID),
 	                          step);
@@ -384,20 +385,13 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	if (priv.held && files_as_caller(&step) < 0)
 		goto fail;
 	for (i = 0; i < e->n_entries; i++) {
-		int fd = mnt_open_entry(e->entries[i]), ok = fd >= 0;
+		int fd = mnt_open_entry(e->entries[i]);
 		/* The caller must be able to read and write it. One message for
 		 * every reason, so that nothing tells whether it exists. Before
 		 * Linux 5.8 (no faccessat2) being able to open it is all we check,
-		 * except in setuid mode, which then refuses. */
-		if (ok && syscall(SYS_faccessat2, fd, "", R_OK | W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0) {
-			if (errno != ENOSYS) {
-				ok = 0;
-			} else if (priv.held) {
-				msg(WHO, "setuid mode needs faccessat2 (Linux 5.8)", NULL);
-				_exit(EXIT_OWN);
-			}
-		}
-		if (!ok) {
+		 * except in setuid mode, which then refuses every entry. */
+		if (fd < 0 || (syscall(SYS_faccessat2, fd, "", R_OK | W_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 &&
+		               (errno != ENOSYS || priv.held))) {
 			msg(WHO, "writable entry '", e->entries[i],
 			    "' does not exist or you cannot read and write it", NULL);
 			_exit(EXIT_OWN);
@@ -420,6 +414,9 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 			goto fail_close;
 	if (priv.held) {
 		if (confine_drop_all_as(priv.uid, priv.gid, &step) < 0)
+			goto fail;
+		step = "cannot drop privilege";
+		if (!is_caller())
 			goto fail;
 		priv.held = 0;
 		/* Only now can the parent's death reach us (ns.h, ns_clone). */
@@ -481,15 +478,6 @@ fail:
 	_exit(EXIT_OWN);
 }
 
-static int have_cap(int cap)
-{
-	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct d[2];
-	if (syscall(SYS_capget, &h, d) < 0)
-		return 0;
-	return (d[cap / 32].effective >> (cap % 32)) & 1;
-}
-
 int encapsulate_main(int argc, char **argv)
 {
 	struct encap e;
@@ -531,13 +519,13 @@ int encapsulate_main(int argc, char **argv)
 	 * id maps (/proc/self files of a non-dumpable process belong to root). */
 	if (priv.held && caller_has_userns() &&
 	    (drop_to_caller(&step) < 0 || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)) {
-		msg_sys(errno, WHO, step ? step : "cannot make the process dumpable", NULL);
+		msg_sys(errno, WHO, step, NULL);
 		return EXIT_OWN;
 	}
 	/* Root (CAP_SYS_ADMIN) builds the sandbox in its own user namespace;
 	 * anyone else gets a user namespace mapping only their own ids, or,
 	 * in setuid mode, root builds it for them. */
-	e.userns = !priv.held && !have_cap(CAP_SYS_ADMIN);
+	e.userns = !priv.held && !(caps() >> CAP_SYS_ADMIN & 1);
 	memset(&nc, 0, sizeof nc);
 	nc.clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
 	if (!e.share_net)

@@ -24,7 +24,7 @@ int confine_drop_all(const char **step);
 /* The same, for a setuid-root process: in the middle (after the bounding
  * set, before the capability sets) the real, effective, saved and file-system
  * ids all become UID and GID; the supplementary groups are left as they are.
- * The read-back checks the ids too. Needs CAP_SETPCAP, CAP_SETUID and
+ * The caller checks the ids afterwards. Needs CAP_SETPCAP, CAP_SETUID and
  * CAP_SETGID when called. */
 int confine_drop_all_as(uid_t uid, gid_t gid, const char **step);
 

@@ -144,7 +144,22 @@ int ns_lo_up(void)
 	return rc;
 }
 
-pid_t ns_spawn(const struct ns_config *c, const char **step)
+int ns_die_with_parent(int alive_fd)
+{
+	struct pollfd p = {alive_fd, POLLIN, 0};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return -1;
+	/* Nothing is ever written: readable means EOF, the parent is gone. */
+	if (poll(&p, 1, 0) != 0) {
+		errno = ESRCH;
+		return -1;
+	}
+	return 0;
+}
+
+/* ns_spawn, or with ALIVE_FD ns_clone. */
+static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 {
 	uid_t uid = getuid();
 	gid_t gid = getgid();
@@ -152,7 +167,7 @@ pid_t ns_spawn(const struct ns_config *c, const char **step)
 	int alive[2];
 	pid_t pid;
 
-	if (c->clone_flags & CLONE_NEWUSER) {
+	if (!alive_fd && (c->clone_flags & CLONE_NEWUSER)) {
 		int root = (c->setup & NS_MAP_ROOT) != 0;
 		if (unshare(CLONE_NEWUSER) < 0) {
 			*step = "cannot create a user namespace";
@@ -163,7 +178,7 @@ pid_t ns_spawn(const struct ns_config *c, const char **step)
 			return -1;
 		}
 	}
-	if (other && unshare(other) < 0) {
+	if (!alive_fd && other && unshare(other) < 0) {
 		*step = "cannot create namespaces";
 		return -1;
 	}
@@ -173,11 +188,18 @@ pid_t ns_spawn(const struct ns_config *c, const char **step)
 		*step = "cannot create a pipe";
 		return -1;
 	}
-	pid = fork();
+	/* ns_clone: clone(2) used like fork(2), no new stack, SIGCHLD at exit.
+	 * The argument order after the flags differs between architectures,
+	 * but they are all 0. The child is single-threaded and calls nothing
+	 * that relies on the thread id libc's fork would have refreshed. */
+	pid = alive_fd ? (pid_t)syscall(SYS_clone, (unsigned long)c->clone_flags | SIGCHLD, 0, 0, 0, 0)
+	               : fork();
 	if (pid < 0) {
-		*step = "cannot fork";
+		int err = errno;
+		*step = alive_fd ? "cannot create namespaces" : "cannot fork";
 		close(alive[0]);
 		close(alive[1]);
+		errno = err;
 		return -1;
 	}
 	if (pid > 0) {
@@ -186,77 +208,31 @@ pid_t ns_spawn(const struct ns_config *c, const char **step)
 		return pid;
 	}
 	close(alive[1]);
+	if (alive_fd) {
+		*alive_fd = alive[0];
+		return 0;
+	}
 	if (c->setup & NS_DIE_WITH_PARENT) {
-		struct pollfd p = {alive[0], POLLIN, 0};
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		if (ns_die_with_parent(alive[0]) < 0) {
+			if (errno == ESRCH)
+				_exit(EXIT_OWN);
 			*step = "cannot set the parent-death signal";
 			return -1;
 		}
-		if (poll(&p, 1, 0) != 0) /* EOF already: the parent is gone */
-			_exit(EXIT_OWN);
 	}
 	close(alive[0]);
 	return 0;
 }
 
-pid_t ns_clone(const struct ns_config *c, int *alive_fd, const char **step)
+pid_t ns_spawn(const struct ns_config *c, const char **step)
 {
-	int alive[2] = {-1, -1};
-	pid_t pid;
-
-	*alive_fd = -1;
-	if (c->clone_flags & CLONE_NEWUSER) {
-		*step = "cannot create a user namespace in the child only";
-		errno = EINVAL;
-		return -1;
-	}
-	if ((c->setup & NS_DIE_WITH_PARENT) && pipe2(alive, O_CLOEXEC) < 0) {
-		*step = "cannot create a pipe";
-		return -1;
-	}
-	/* clone(2) used like fork(2): no new stack, SIGCHLD at exit. The
-	 * argument order after the flags differs between architectures, but
-	 * they are all 0. The child is single-threaded and calls nothing that
-	 * relies on the thread id libc's fork would have refreshed. */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)c->clone_flags | SIGCHLD, 0, 0, 0, 0);
-	if (pid < 0) {
-		int err = errno;
-		*step = "cannot create namespaces";
-		if (alive[0] >= 0) {
-			close(alive[0]);
-			close(alive[1]);
-		}
-		errno = err;
-		return -1;
-	}
-	if (pid > 0) {
-		if (alive[0] >= 0)
-			close(alive[0]);
-		/* alive[1] stays open (close-on-exec) for as long as we live. */
-		return pid;
-	}
-	if (alive[1] >= 0)
-		close(alive[1]);
-	*alive_fd = alive[0];
-	return 0;
+	return spawn(c, NULL, step);
 }
 
-int ns_die_with_parent(int alive_fd)
+pid_t ns_clone(const struct ns_config *c, int *alive_fd, const char **step)
 {
-	struct pollfd p = {alive_fd, POLLIN, 0};
-	int r;
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return -1;
-	/* Nothing is ever written: readable means EOF, the parent is gone. */
-	r = poll(&p, 1, 0);
-	if (r < 0)
-		return -1;
-	if (r > 0) {
-		errno = ESRCH;
-		return -1;
-	}
-	return 0;
+	*alive_fd = -1;
+	return spawn(c, alive_fd, step);
 }
 
 int ns_setup(const struct ns_config *c, const char **step)
@@ -282,8 +258,9 @@ int ns_setup(const struct ns_config *c, const char **step)
 
 int ns_wait_relay(pid_t child)
 {
-	sigset_t all, pending;
-	int sfd, st, n_pending = 0, sig;
+	unsigned long long pending = 0; /* bit N-1: signal N, refused with EPERM */
+	sigset_t all;
+	int sfd, st, sig;
 
 	/* Do not keep the caller's directory busy while we wait (catatonit #28);
 	 * failing to is harmless. */
@@ -291,7 +268,6 @@ int ns_wait_relay(pid_t child)
 		/* nothing to do */
 	}
 	reaper_all_signals(&all);
-	sigemptyset(&pending);
 	sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	for (;;) {
 		struct signalfd_siginfo si;
@@ -308,22 +284,18 @@ int ns_wait_relay(pid_t child)
 				break;
 			continue;
 		}
-		for (sig = 1; n_pending && sig < NSIG; sig++)
-			if (sigismember(&pending, sig) == 1 && (kill(child, sig) == 0 || errno != EPERM)) {
-				sigdelset(&pending, sig);
-				n_pending--;
-			}
-		if (poll(&p, 1, n_pending ? 20 : -1) <= 0)
+		for (sig = 1; sig <= 64; sig++)
+			if ((pending >> (sig - 1) & 1) && (kill(child, sig) == 0 || errno != EPERM))
+				pending &= ~(1ull << (sig - 1));
+		if (poll(&p, 1, pending ? 20 : -1) <= 0)
 			continue;
 		if (read(sfd, &si, sizeof si) != (ssize_t)sizeof si || si.ssi_signo == SIGCHLD ||
 		    reaper_self_inflicted((int)si.ssi_pid, si.ssi_code) ||
 		    reaper_from_our_terminal(si.ssi_code)) /* the child shares our group */
 			continue;
 		sig = (int)si.ssi_signo;
-		if (kill(child, sig) < 0 && errno == EPERM && sigismember(&pending, sig) == 0) {
-			sigaddset(&pending, sig);
-			n_pending++;
-		}
+		if (kill(child, sig) < 0 && errno == EPERM && sig <= 64)
+			pending |= 1ull << (sig - 1);
 	}
 	if (sfd >= 0)
 		close(sfd);

@@ -39,14 +39,15 @@ int ns_parse_list(const char *list, int *flags, const char **bad);
  * namespace when CLONE_NEWPID was asked; it must then call ns_setup. */
 pid_t ns_spawn(const struct ns_config *c, const char **step);
 
-/* Like ns_spawn, but the namespaces (CLONE_NEWUSER excepted: EINVAL) are
+/* Like ns_spawn, but the namespaces (never CLONE_NEWUSER: no id maps) are
  * created by clone(2) for the child alone: the parent stays where it was, so
  * a setuid-root caller can give up all privilege right after this, holding
- * no namespace it made. With NS_DIE_WITH_PARENT the child also gets the read
- * end of the parent's liveness pipe in *alive_fd (close-on-exec; -1 in the
- * parent) for ns_die_with_parent: the parent-death signal is checked against
- * the credentials of the dying parent, so it cannot reach a child that is
- * more privileged than its parent, and any credential change clears it. */
+ * no namespace it made. The child gets the read end of the parent's liveness
+ * pipe in *alive_fd (close-on-exec; -1 in the parent) and must call
+ * ns_die_with_parent itself once its credentials are final: the parent-death
+ * signal is checked against the credentials of the dying parent, so it
+ * cannot reach a child more privileged than its parent, and any credential
+ * change clears it. */
 pid_t ns_clone(const struct ns_config *c, int *alive_fd, const char **step);
 
 /* In a child of ns_clone, once its credentials are final: set the
