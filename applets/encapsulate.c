@@ -168,6 +168,9 @@ static int parse(struct encap *e, int argc, char **argv, int *done)
 		case O_TMPFS:
 			if (st.arg[0] != '/')
 				return bad("--tmpfs: not an absolute path: '", st.arg, "'");
+			/* "/" itself would end up under the new root, doing nothing. */
+			if (st.arg[strspn(st.arg, "/.")] == 0)
+				return bad("--tmpfs: not on the root itself: '", st.arg, "'");
 			if (e->n_tmpfs == MAX_TMPFS)
 				return bad("--tmpfs: too many", "", "");
 			e->tmpfs[e->n_tmpfs++] = st.arg;

@@ -324,6 +324,20 @@ static int remount_ro(int fd)
 	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 }
 
+/* The same for a device node, which must stay a device: no nodev. */
+static int remount_dev_ro(int fd)
+{
+	char path[48], num[24];
+	unsigned long keep = kept_flags(fd);
+
+	if (keep == (unsigned long)-1)
+		return -1;
+	strcpy(path, "/proc/self/fd/");
+	strcat(path, fmt_u(num, (unsigned long)fd));
+	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOEXEC | (keep & ~MS_NODEV),
+	             NULL);
+}
+
 /* Every mount of the tree attached over "/" (those descending from its root
  * mount), each reached by its mount point inside the tree and checked to be
  * that very mount: one hidden under another mount cannot be reached by
@@ -732,6 +746,23 @@ int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 		if (dev[i] >= 0 && attach_at(tree, dev[i], dev_nodes[i], 0, RESOLVE_NO_SYMLINKS_, f,
 		                             "no such device node inside") < 0 && errno != ENOENT)
 			goto out;
+	/* Without mount_setattr the nodes were attached as they came: remount
+	 * them read-only here (else root inside could chmod the host's
+	 * /dev/null), keeping them usable (no nodev). */
+	for (i = 0; walk && i < N_DEV; i++) {
+		int fd;
+		if (dev[i] < 0)
+			continue;
+		fd = open_in(tree, dev_nodes[i] + 1, O_NOFOLLOW, RESOLVE_NO_SYMLINKS_);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || remount_dev_ro(fd) < 0) {
+			close_keep_errno(fd);
+			fail(f, "cannot remount read-only", dev_nodes[i]);
+			goto out;
+		}
+		close(fd);
+	}
 	if (enter_root(tree, v, f) < 0 || fresh_proc(v, f) < 0 || fresh_devpts(v, f) < 0)
 		goto out;
 	rc = 0;

@@ -742,6 +742,8 @@ def test_help_and_version():
     (['--keep-fd', 'x', '', 'touch', 'RAN'], 'x'),
     (['--keep-fd', '77', '', 'touch', 'RAN'], '77'),
     (['--tmpfs', 'rel', '', 'touch', 'RAN'], 'rel'),
+    (['--tmpfs', '/', '', 'touch', 'RAN'], 'root itself'),
+    (['--tmpfs', '/./', '', 'touch', 'RAN'], 'root itself'),
     (['--tmpfs', '/no/such/dir', '', 'touch', 'RAN'], '/no/such/dir'),
     (['--hostname', 'x' * 65, '', 'touch', 'RAN'], 'hostname'),
 ])
@@ -871,9 +873,12 @@ $ENC -v "$W" sh -c 'touch "$W/ok"; touch /etc/x "$D/x" 2>&1; cat /proc/self/moun
     mounts = mountinfo(''.join(l + '\n' for l in p.stdout.splitlines() if l[:1].isdigit()))
     assert {'ro', 'nosuid', 'nodev', 'noexec'} <= dict(mounts)[str(d)]
     for point, opts in mounts:
-        if point in ('/proc', str(w)) or point.startswith('/dev/'):
-            continue  # the entry, the fresh /proc, the device nodes kept usable
+        if point in ('/proc', '/dev/pts', '/dev/ptmx', str(w)):
+            continue  # the entry, the fresh /proc and devpts
         assert 'ro' in opts, (point, opts)
+        if point in ('/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom',
+                     '/dev/tty'):  # device nodes: read-only but usable
+            assert 'nodev' not in opts, (point, opts)
 
 
 def test_without_mount_setattr_a_covered_mount_fails_closed(who, world_tmp, x86_64):
