@@ -311,31 +311,25 @@ static unsigned long kept_flags(int fd)
 
 /* Remount one mount of the attached tree read-only through its descriptor,
  * OR-ing in the flags it has (bubblewrap bind-mount.c): a bare
- * MS_REMOUNT|MS_RDONLY would strip nosuid/nodev/noexec. */
-static int remount_ro(int fd)
+ * MS_REMOUNT|MS_RDONLY would strip nosuid/nodev/noexec. A device node gets
+ * noexec instead of nodev: it must stay a device. */
+static int remount_ro_as(int fd, int device)
 {
 	char path[48], num[24];
 	unsigned long keep = kept_flags(fd);
 
 	if (keep == (unsigned long)-1)
 		return -1;
+	if (device)
+		keep = (keep & ~(unsigned long)MS_NODEV) | MS_NOEXEC;
 	strcpy(path, "/proc/self/fd/");
 	strcat(path, fmt_u(num, (unsigned long)fd));
 	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL);
 }
 
-/* The same for a device node, which must stay a device: no nodev. */
-static int remount_dev_ro(int fd)
+static int remount_ro(int fd)
 {
-	char path[48], num[24];
-	unsigned long keep = kept_flags(fd);
-
-	if (keep == (unsigned long)-1)
-		return -1;
-	strcpy(path, "/proc/self/fd/");
-	strcat(path, fmt_u(num, (unsigned long)fd));
-	return mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOEXEC | (keep & ~MS_NODEV),
-	             NULL);
+	return remount_ro_as(fd, 0);
 }
 
 /* Every mount of the tree attached over "/" (those descending from its root
@@ -756,7 +750,7 @@ int mnt_build_view(const struct mnt_view *v, struct mnt_fail *f)
 		fd = open_in(tree, dev_nodes[i] + 1, O_NOFOLLOW, RESOLVE_NO_SYMLINKS_);
 		if (fd < 0 && errno == ENOENT)
 			continue;
-		if (fd < 0 || remount_dev_ro(fd) < 0) {
+		if (fd < 0 || remount_ro_as(fd, 1) < 0) {
 			close_keep_errno(fd);
 			fail(f, "cannot remount read-only", dev_nodes[i]);
 			goto out;

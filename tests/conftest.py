@@ -1,6 +1,7 @@
 """Shared fixtures: the binary under test, applet links, unprivileged runs, and
 a check after every test that the host is exactly as before (mount table,
 /tmp, and no process left behind)."""
+import fcntl
 import os
 import re
 import shutil
@@ -181,6 +182,24 @@ def host_unchanged(request):
         errors.append('new entries in /tmp: %r' % sorted(new_tmp))
     if errors and 'host_may_change' not in request.keywords:
         pytest.fail('; '.join(errors))
+
+
+F_SETPIPE_SZ = 1031
+
+
+def full_pipe():
+    """A pipe whose buffer is full, so the next write(2) to it blocks: a way
+    to hold a process still at its first write, to look at it from outside."""
+    r, w = os.pipe()
+    fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
+    os.set_blocking(w, False)
+    try:
+        while True:
+            os.write(w, b'x' * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(w, True)
+    return r, w
 
 
 def tool(name):

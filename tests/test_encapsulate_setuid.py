@@ -8,7 +8,6 @@ user-namespace path where the caller may create user namespaces.
 User namespaces are kept from the caller by tools/nouserns (a seccomp filter
 on the caller's processes only; nothing on the machine changes).
 """
-import fcntl
 import os
 import shutil
 import signal
@@ -17,10 +16,9 @@ import time
 
 import pytest
 
-from conftest import NOBODY, SETPRIV_NOBODY, run, tool
+from conftest import full_pipe, NOBODY, SETPRIV_NOBODY, run, tool
 
 PY = '/usr/bin/python3'
-F_SETPIPE_SZ = 1031
 
 
 @pytest.fixture
@@ -33,20 +31,6 @@ def enc(setuid_isobox, nouserns):
     """argv prefix: the setuid copy's encapsulate, run by 65534 without
     user namespaces."""
     return nouserns + [setuid_isobox, 'encapsulate']
-
-
-def full_pipe():
-    """A pipe whose buffer is full, so the next write(2) to it blocks."""
-    r, w = os.pipe()
-    fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
-    os.set_blocking(w, False)
-    try:
-        while True:
-            os.write(w, b'x' * 4096)
-    except BlockingIOError:
-        pass
-    os.set_blocking(w, True)
-    return r, w
 
 
 def status_of(pid):

@@ -2,7 +2,6 @@
 APPLET_PRIV) and the front end run with the caller's real ids before parsing
 anything; encapsulate answers --help with them too. Its setuid mode is
 tested in test_encapsulate_setuid.py."""
-import fcntl
 import os
 import shutil
 import subprocess
@@ -10,9 +9,8 @@ import time
 
 import pytest
 
-from conftest import NOBODY, applet_names, as_nobody, run
+from conftest import full_pipe, NOBODY, applet_names, as_nobody, run
 
-F_SETPIPE_SZ = 1031
 
 
 @pytest.fixture
@@ -26,20 +24,6 @@ def setuid_copy(world_tmp, isobox):
     os.chown(copy, 0, 0)
     os.chmod(copy, 0o4755)
     return str(copy)
-
-
-def full_pipe():
-    """A pipe whose buffer is full, so the next write(2) to it blocks."""
-    r, w = os.pipe()
-    fcntl.fcntl(w, F_SETPIPE_SZ, 4096)
-    os.set_blocking(w, False)
-    try:
-        while True:
-            os.write(w, b'x' * 4096)
-    except BlockingIOError:
-        pass
-    os.set_blocking(w, True)
-    return r, w
 
 
 def ids_while_blocked(cmd, exe):
