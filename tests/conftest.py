@@ -122,12 +122,14 @@ def host_mounts():
     return sorted(out)
 
 
-# gcc's temporary files: other builds on a shared machine make them, never us.
-GCC_TEMP = re.compile(r'^cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+$')
+# Files other programs on a shared development machine make in /tmp while the
+# suite runs, never anything of ours: gcc's temporary files and the session
+# tool's scratch files. Everything else new in /tmp fails the test.
+FOREIGN_TMP = re.compile(r'^(cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+|bash_tool_[0-9a-f-]+)$')
 
 
 def tmp_entries():
-    return {e for e in os.listdir('/tmp') if not GCC_TEMP.match(e)}
+    return {e for e in os.listdir('/tmp') if not FOREIGN_TMP.match(e)}
 
 
 def marked_processes():
