@@ -123,9 +123,9 @@ def host_mounts():
 
 
 # Files other programs on a shared development machine make in /tmp while the
-# suite runs, never anything of ours: gcc's temporary files and the session
-# tool's scratch files. Everything else new in /tmp fails the test.
-FOREIGN_TMP = re.compile(r'^(cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+|bash_tool_[0-9a-f-]+)$')
+# suite runs, never anything of ours: gcc's temporary files, perf's vdso
+# copies and the session tool's scratch files. Everything else new in /tmp fails the test.
+FOREIGN_TMP = re.compile(r'^(cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+|bash_tool_[0-9a-f-]+|perf-vdso\.so-[A-Za-z0-9]+)$')
 
 
 def tmp_entries():
