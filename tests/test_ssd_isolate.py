@@ -477,6 +477,11 @@ def c_background_io(r, e):
     wait_for(lambda: os.path.exists(log) and open(log).read().count('\n') >= 4, what='output')
     with open(log) as f:
         r.log.append(('output', sorted(f.read().splitlines())))
+    # The shell may still be between its last write and its exit (a zombie
+    # counts as running): the next --start would then say "already running"
+    # for one implementation and not the other. Wait until it is reaped.
+    first = e.pidfile_pid()
+    wait_for(lambda: first is None or not os.path.exists('/proc/%d' % first), what='first daemon gone')
     r('--start', '-b', '-C', '-m', '-p', '{P}', '--startas', '/bin/sh', '-n', 'sh', '--', '-c', 'echo kept')
     r('--start', '-b', '-m', '-p', '{P}', '-k', '077', '-x', '{D}', '--', '1000')
     e.wait_started()
