@@ -471,7 +471,11 @@ def on_pty(code):
     pid, fd = pty.fork()
     if pid == 0:
         os.execv(PY, [PY, '-c', code])
-    out = b''
+    return drain_pty(pid, fd).decode()
+
+
+def drain_pty(pid, fd, out=b''):
+    """Read the pty master until the session ends; reap its leader."""
     while True:
         try:
             chunk = os.read(fd, 4096)
@@ -482,7 +486,7 @@ def on_pty(code):
         out += chunk
     os.close(fd)
     os.waitpid(pid, 0)
-    return out.decode()
+    return out
 
 
 PGROUP_PROBE = '''
@@ -579,15 +583,6 @@ def test_terminal_signal_reaches_command_once(applets, mode):
     while b'READY' not in out:
         out += os.read(fd, 4096)
     os.write(fd, b'\x03')
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.close(fd)
-    os.waitpid(pid, 0)
+    out = drain_pty(pid, fd, out)
     got = out.decode().split('GOT', 1)[1]
     assert got.count("'sig'") == 1 and "'2'" in got, got
