@@ -128,6 +128,24 @@ def host_mounts():
 FOREIGN_TMP = re.compile(r'^(cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+|bash_tool_[0-9a-f-]+|perf-vdso\.so-[A-Za-z0-9]+)$')
 
 
+def children(pid):
+    """Direct children of a process (of its main thread), from /proc."""
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def state(pid):
+    """The one-letter state of a process (R, S, Z, T...), or None if gone."""
+    try:
+        with open('/proc/%d/stat' % pid) as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except OSError:
+        return None
+
+
 def tmp_entries():
     return {e for e in os.listdir('/tmp') if not FOREIGN_TMP.match(e)}
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import MARK, MARK_VALUE, as_nobody, run
+from conftest import MARK, MARK_VALUE, as_nobody, children, run, state
 
 NSENTER = '/usr/bin/nsenter'
 ALL_TYPES = ['user', 'cgroup', 'ipc', 'uts', 'net', 'pid', 'mnt', 'time']
@@ -32,22 +32,6 @@ def read_line(stream, timeout=30.0):
     if not select.select([stream], [], [], timeout)[0]:
         pytest.fail('no output within %ss' % timeout)
     return stream.readline()
-
-
-def children(pid):
-    try:
-        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-
-
-def state(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            return f.read().rsplit(')', 1)[1].split()[0]
-    except OSError:
-        return None
 
 
 def comm(pid):

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, as_nobody, run
+from conftest import ROOT, as_nobody, children, run, state
 
 PY = '/usr/bin/python3'
 PRINTER = os.path.join(ROOT, 'tests', 'helpers', 'sigprinter.py')
@@ -19,22 +19,6 @@ MODES = {'subreaper': [], 'pidns': ['-p']}
 @pytest.fixture(params=sorted(MODES))
 def mode(request):
     return MODES[request.param]
-
-
-def state(pid):
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            return f.read().rsplit(')', 1)[1].split()[0]
-    except OSError:
-        return None
-
-
-def children(pid):
-    try:
-        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
 
 
 def wait_for(cond, timeout=10, step=0.01):
