@@ -27,6 +27,7 @@
 #include "ns.h"
 #include "opt.h"
 #include "reaper.h"
+#include "sys.h"
 
 static const char usage[] =
 	"Usage: encapsulate [OPTIONS] 'W1|W2|...' COMMAND [ARGS...]\n"
@@ -263,7 +264,7 @@ static int take_privilege(void)
 	priv.held = 1;
 	priv.uid = ru;
 	priv.gid = rg;
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0 || sys_setresuid(0, 0, 0) < 0)
 		return -1;
 	return 0;
 }
@@ -299,7 +300,7 @@ static int is_caller(void)
 static int drop_to_caller(const char **step)
 {
 	*step = "cannot drop privilege";
-	if (setresgid(priv.gid, priv.gid, priv.gid) < 0 || setresuid(priv.uid, priv.uid, priv.uid) < 0 ||
+	if (sys_setresgid(priv.gid, priv.gid, priv.gid) < 0 || sys_setresuid(priv.uid, priv.uid, priv.uid) < 0 ||
 	    !is_caller())
 		return -1;
 	priv.held = 0;
@@ -314,7 +315,7 @@ static int drop_to_caller(const char **step)
 static int caller_has_userns(void)
 {
 	const char *step;
-	pid_t pid = fork();
+	pid_t pid = sys_fork();
 	int st;
 
 	if (pid < 0)
@@ -512,7 +513,7 @@ int encapsulate_main(int argc, char **argv)
 		}
 		return done == O_HELP ? applet_usage(usage) : applet_version(WHO);
 	}
-	if (!getcwd(e.cwd, sizeof e.cwd)) {
+	if (!sys_getcwd(e.cwd, sizeof e.cwd)) {
 		msg_sys(errno, WHO, "cannot determine the working directory", NULL);
 		return EXIT_OWN;
 	}

@@ -14,6 +14,7 @@
 #include "nsenter.h"
 #include "opt.h"
 #include "pidfile.h"
+#include "sys.h"
 
 static const char usage[] =
 	"Usage: nsenter-lite [OPTIONS] [COMMAND [ARGS...]]\n"
@@ -150,7 +151,7 @@ static int fork_and_wait(int verbose, int *in_child)
 		msg_sys(errno, who, "cannot set up signals", NULL);
 		return EXIT_OWN;
 	}
-	pid = fork();
+	pid = sys_fork();
 	if (pid < 0) {
 		/* ENOMEM here: the PID namespace's init has died. */
 		msg_sys(errno, who, "cannot fork into the PID namespace", NULL);
@@ -362,7 +363,7 @@ int nsenter_lite_main(int argc, char **argv)
 		if (!set_gid)
 			gid = 0, set_gid = 1;
 		/* Host root may drop its groups here, not inside (util-linux). */
-		(void)setgroups(0, NULL);
+		(void)sys_setgroups(0, NULL);
 	}
 	if (verbose)
 		msg(who, "entering", type_names(want, names), " of process ", num,
@@ -401,16 +402,16 @@ int nsenter_lite_main(int argc, char **argv)
 		/* Fatal only while groups remain: the second call fails inside a
 		 * user namespace whose setgroups is "deny", where a caller without
 		 * groups has nothing to drop (util-linux GH#3553). */
-		if (setgroups(0, NULL) < 0 && getgroups(0, NULL) != 0) {
+		if (sys_setgroups(0, NULL) < 0 && getgroups(0, NULL) != 0) {
 			msg_sys(errno, who, "cannot drop supplementary groups", NULL);
 			return EXIT_OWN;
 		}
-		if (setgid(gid) < 0) {
+		if (sys_setgid(gid) < 0) {
 			msg_sys(errno, who, "cannot set gid ", fmt_u(num, gid), NULL);
 			return EXIT_OWN;
 		}
 	}
-	if (set_uid && setuid(uid) < 0) {
+	if (set_uid && sys_setuid(uid) < 0) {
 		msg_sys(errno, who, "cannot set uid ", fmt_u(num, uid), NULL);
 		return EXIT_OWN;
 	}

@@ -31,6 +31,7 @@
 #include "pidfile.h"
 #include "reaper.h"
 #include "spec.h"
+#include "sys.h"
 
 static const char usage[] =
 	"Usage: ssd-isolate [<option>...] <command>\n"
@@ -996,12 +997,6 @@ static void stop_summary(const struct ssd *o, int retry_nr)
 	put(1, ".\n", NULL);
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 static void sleep_ns(long long ns)
 {
@@ -1014,17 +1009,17 @@ static void sleep_ns(long long ns)
  * one poll cost, at least 20 ms, never past the deadline. 1 when all gone. */
 static int stop_timeout(struct ssd *o, int timeout, int *n_killed, int *n_notkilled)
 {
-	long long stopat = now_ns() + (long long)timeout * 1000000000LL;
+	long long stopat = sys_now_ns() + (long long)timeout * 1000000000LL;
 	int ratio = 1;
 
 	for (;;) {
-		long long before = now_ns(), after, interval;
+		long long before = sys_now_ns(), after, interval;
 		if (before > stopat)
 			return 0;
 		do_stop(o, 0, n_killed, n_notkilled);
 		if (!*n_killed)
 			return 1;
-		after = now_ns();
+		after = sys_now_ns();
 		if (after >= stopat)
 			return 0;
 		if (ratio < 10)
@@ -1150,7 +1145,7 @@ static void create_notify_socket(struct ssd *o)
 	if (strlen(base) > sizeof su.sun_path - 30)
 		fatal(ENAMETOOLONG, "cannot create socket directory ", base, NULL);
 	concat(o->notify_dir, sizeof o->notify_dir, base, "/.s-s-d-notify.XXXXXX", NULL);
-	if (!mkdtemp(o->notify_dir)) {
+	if (!sys_mkdtemp(o->notify_dir)) {
 		int err = errno;
 		o->notify_dir[0] = 0;
 		fatal(err, "cannot create socket directory ", base, NULL);
@@ -1179,13 +1174,13 @@ static void create_notify_socket(struct ssd *o)
 /* 0 on READY=1; 1 when the descriptor also (if >= 0) became readable first. */
 static int wait_for_notify(struct ssd *o, int also)
 {
-	long long deadline = now_ns() + (long long)o->notify_timeout * 1000000000LL;
+	long long deadline = sys_now_ns() + (long long)o->notify_timeout * 1000000000LL;
 
 	for (;;) {
 		struct timespec ts;
 		fd_set fds;
 		char buf[4097], *line, *next;
-		long long left = deadline - now_ns();
+		long long left = deadline - sys_now_ns();
 		ssize_t n;
 		int rc;
 
@@ -1216,7 +1211,7 @@ static int wait_for_notify(struct ssd *o, int also)
 					long usec;
 					if (parse_long(line + 20, 0, LONG_MAX / 1000, &usec) < 0)
 						notify_fatal(o, 0, "cannot parse extended timeout notification ", line);
-					deadline = now_ns() + usec * 1000LL;
+					deadline = sys_now_ns() + usec * 1000LL;
 				} else if (!strncmp(line, "ERRNO=", 6)) {
 					int e;
 					if (spec_uint(line + 6, 10, &e))
@@ -1290,16 +1285,16 @@ static int prepare_exec(struct ssd *o)
 	}
 	if (chdir(o->changedir) < 0)
 		fatal(errno, "unable to chdir() to ", o->changedir, NULL);
-	if (o->changegroup && rgid != (gid_t)o->runas_gid && setgid((gid_t)o->runas_gid) < 0)
+	if (o->changegroup && rgid != (gid_t)o->runas_gid && sys_setgid((gid_t)o->runas_gid) < 0)
 		fatal(errno, "unable to set gid to ", fmt_i(num, o->runas_gid), NULL);
 	if (o->changeuser) {
 		if (rgid != (gid_t)o->runas_gid || ruid != (uid_t)o->runas_uid) {
 			gid_t groups[256];
 			int n = db_groups_of(o->changeuser, (gid_t)o->runas_gid, groups, 256);
-			if (setgroups((size_t)n, groups) < 0)
+			if (sys_setgroups((size_t)n, groups) < 0)
 				fatal(errno, "unable to set initgroups() with gid ", fmt_i(num, o->runas_gid), NULL);
 		}
-		if (ruid != (uid_t)o->runas_uid && setuid((uid_t)o->runas_uid) < 0)
+		if (ruid != (uid_t)o->runas_uid && sys_setuid((uid_t)o->runas_uid) < 0)
 			fatal(errno, "unable to set uid to ", o->changeuser, NULL);
 	}
 	if (o->background) {
@@ -1350,7 +1345,7 @@ static void daemonize(struct ssd *o)
 		fatal(errno, "cannot block SIGCHLD", NULL);
 	if (o->notify_await)
 		create_notify_socket(o);
-	pid = fork();
+	pid = sys_fork();
 	if (pid < 0)
 		fatal(errno, "unable to do first fork", NULL);
 	if (pid) {
@@ -1369,7 +1364,7 @@ static void daemonize(struct ssd *o)
 			fatal(errno, "cannot restore signal mask", NULL);
 		_exit(isolated_start(o));
 	}
-	pid = fork();
+	pid = sys_fork();
 	if (pid < 0)
 		fatal(errno, "unable to do second fork", NULL);
 	if (pid) {

@@ -18,6 +18,7 @@
 #include <linux/securebits.h>
 
 #include "confine.h"
+#include "sys.h"
 
 static int fail(const char **step, const char *what)
 {
@@ -78,7 +79,7 @@ static int drop_all(int switch_ids, uid_t uid, gid_t gid, const char **step)
 	 * sets are emptied (CAP_SETGID, CAP_SETUID). Leaving uid 0 clears the
 	 * permitted and effective sets as well (no SECBIT_NO_SETUID_FIXUP, and
 	 * that bit is locked above); the groups stay the caller's. */
-	if (switch_ids && (setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0))
+	if (switch_ids && (sys_setresgid(gid, gid, gid) < 0 || sys_setresuid(uid, uid, uid) < 0))
 		return fail(step, "cannot switch to the caller's user and group ids");
 	if (cap_set(d) < 0)
 		return fail(step, "cannot drop capabilities");

@@ -13,6 +13,7 @@
 
 #include "applets.h"
 #include "err.h"
+#include "sys.h"
 
 struct applet {
 	const char *name;
@@ -81,7 +82,7 @@ int applet_drop_privilege(void)
 		return -1;
 	if (ru == eu && ru == su && rg == eg && rg == sg)
 		return 0;
-	if (setresgid(rg, rg, rg) < 0 || setresuid(ru, ru, ru) < 0)
+	if (sys_setresgid(rg, rg, rg) < 0 || sys_setresuid(ru, ru, ru) < 0)
 		return -1;
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
 		return -1;

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "ns.h"
 #include "reaper.h"
+#include "sys.h"
 
 static const struct {
 	const char *name;
@@ -193,7 +194,7 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 	 * but they are all 0. The child is single-threaded and calls nothing
 	 * that relies on the thread id libc's fork would have refreshed. */
 	pid = alive_fd ? (pid_t)syscall(SYS_clone, (unsigned long)c->clone_flags | SIGCHLD, 0, 0, 0, 0)
-	               : fork();
+	               : sys_fork();
 	if (pid < 0) {
 		int err = errno;
 		*step = alive_fd ? "cannot create namespaces" : "cannot fork";

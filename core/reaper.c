@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "reaper.h"
+#include "sys.h"
 
 struct run {
 	const struct reaper *r;
@@ -86,9 +87,7 @@ int reaper_from_our_terminal(int code)
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return sys_now_ns() / 1000000;
 }
 
 static void say(const struct run *s, const char *what, long n)
@@ -271,7 +270,7 @@ int reaper_run(const struct reaper *r)
 		msg_sys(errno, r->who, "cannot create a signalfd", NULL);
 		return EXIT_OWN;
 	}
-	s.child = fork();
+	s.child = sys_fork();
 	if (s.child < 0) {
 		msg_sys(errno, r->who, "cannot fork", NULL);
 		close(sfd);
