@@ -11,7 +11,8 @@ import benchlib
 TITLE = 'nsinit: start-up, reaping and idle RSS against tini, catatonit and dumb-init'
 ORDER = 30
 ORPHANS = 10000
-REAP_ROUNDS = 7   # one burst per init per round: each takes about a second
+REAP_ROUNDS = 7   # one burst per init per round, each about a second: fewer when
+                  # --reps is under 70, so that a quick run stays quick
 
 
 def idle_rss(argv):
@@ -44,12 +45,13 @@ def run(ctx):
     start = ctx.compare([(n, argv + [true]) for n, argv in inits])
     orphans = os.path.join(os.path.dirname(ctx.binary), 'tools', 'orphans')
     if os.access(orphans, os.X_OK):
+        bursts = min(REAP_ROUNDS, max(1, ctx.reps // 10))
         reap = ctx.compare([(n, argv + [orphans, str(ORPHANS)]) for n, argv in inits],
-                           reps=REAP_ROUNDS, rounds=REAP_ROUNDS)
+                           reps=bursts, rounds=bursts)
         reap = {n: us / 1000 for n, us in reap.items()}
     else:
         sec.text('reaping skipped: no %s (run scons)' % orphans)
-        reap = {}
+        reap, bursts = {}, 0
     rss = {n: idle_rss(argv) for n, argv in inits}
     base = 'tini-static' if 'tini-static' in start else 'nsinit'
     vs = 'x ' + base
@@ -63,7 +65,7 @@ def run(ctx):
               note='start-up: `INIT /bin/true`, median of %d runs each, interleaved in 5 rounds; '
               'reaping: `INIT orphans %d`, median of %d interleaved bursts; idle RSS: VmRSS of '
               'the init 0.3 s after it started `sleep 30`'
-              % (max(1, ctx.reps // 5) * 5, ORPHANS, REAP_ROUNDS))
+              % (max(1, ctx.reps // 5) * 5, ORPHANS, bursts))
     sec.chart('nsinit start-up, INIT /bin/true (median microseconds, smaller is better)', 'us',
               [(n, start[n], n == 'nsinit') for n, _ in inits])
     if reap:
