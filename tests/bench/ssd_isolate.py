@@ -54,8 +54,6 @@ def run(ctx):
     impls = [(OURS, ctx.applets[OURS]), ('start-stop-daemon', peer)]
     tmp = tempfile.mkdtemp(prefix='ssd-bench.', dir=ctx.workdir)
     true, sleep = os.path.join(tmp, 'benchtrue'), os.path.join(tmp, 'benchd')
-    shutil.copy(ctx.which('/bin/true', 'true'), true)
-    shutil.copy(ctx.which('/bin/sleep', 'sleep'), sleep)
     running = Daemon(sleep, os.path.join(tmp, 'running.pid'))
     victim = Daemon(sleep, os.path.join(tmp, 'victim.pid'))
     cases = [  # (case, options, exit status of both, set-up before each sample)
@@ -69,6 +67,8 @@ def run(ctx):
     ]
     med = {}
     try:
+        shutil.copy(ctx.which('/bin/true', 'true'), true)
+        shutil.copy(ctx.which('/bin/sleep', 'sleep'), sleep)
         running.restart()
         for case, opts, status, before in cases:
             med[case] = ctx.compare([(name, [exe] + opts) + ((before,) if before else ())
