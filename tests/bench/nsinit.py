@@ -18,14 +18,19 @@ REAP_ROUNDS = 7   # one burst per init per round, each about a second: fewer whe
 def idle_rss(argv):
     """VmRSS in kB of argv (an init) with a sleeping child, after 0.3 s."""
     p = subprocess.Popen(argv + ['sleep', '30'], stdin=subprocess.DEVNULL)
+    kids, deadline = [], time.monotonic() + 10
     try:
         time.sleep(0.3)
+        # Its child, read before the kill (then it is no longer its child);
+        # wait for it on a loaded machine, or a late fork would outlive us.
+        while not kids and time.monotonic() < deadline and p.poll() is None:
+            kids = benchlib.children(p.pid)
+            time.sleep(0.01)
         with open('/proc/%d/status' % p.pid) as f:
             for line in f:
                 if line.startswith('VmRSS:'):
                     return int(line.split()[1])
     finally:
-        kids = benchlib.children(p.pid)  # before the kill: then they are no longer its
         p.kill()
         p.wait()
         for pid in kids:
