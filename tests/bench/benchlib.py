@@ -6,9 +6,9 @@ and Debian packages only). A benchmark module is tests/bench/NAME.py with
     def run(ctx): ...
 
 and run(ctx) measures with the helpers below and records what it found with
-ctx.section(...).table/.chart/.target. Rules: compare against the peers in
+ctx.section(...).table/.chart/.target/.faster. Rules: compare against the peers in
 the same run (interleaved rounds: the machine is shared and noisy), report the
-median, skip what is not there (ctx.ready, ctx.which) instead of failing, and
+median, skip what is not there (ctx.ready, ctx.which, ctx.installed) instead of failing, and
 leave nothing running or mounted.
 """
 import os
@@ -18,6 +18,11 @@ import subprocess
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# encapsulate's peer, with the closest sandbox to encapsulate's default: the
+# host read-only, a fresh /dev and /proc, every namespace bwrap can unshare.
+BWRAP = ['bwrap', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all',
+         '--die-with-parent']
 
 
 class Section:
@@ -48,6 +53,13 @@ class Section:
         self.targets.append((name, ok, detail))
         print('  target %s: %s (%s)' % (name, 'met' if ok else 'MISSED', detail))
 
+    def faster(self, what, ours, med, peers):
+        """Issue 8's targets: one per peer, met when med[ours] < med[peer]."""
+        for peer in peers:
+            self.target('%s faster than %s' % (what, peer), med[ours] < med[peer],
+                        '%s %.0f us, %s %.0f us: %.2fx' % (ours, med[ours], peer, med[peer],
+                                                           med[ours] / med[peer]))
+
 
 def cell(c):
     if isinstance(c, float):
@@ -72,6 +84,18 @@ class Context:
             self.applets[name] = os.path.join(self.links, name)
         self._ready = {}
 
+    def installed(self, sec, wanted):
+        """wanted: [(label, [program, arg...])]; returns [(label, argv)] of the
+        programs found (ctx.which), and notes each missing one in sec."""
+        out = []
+        for label, argv in wanted:
+            path = self.which(argv[0])
+            if path:
+                out.append((label, [path] + argv[1:]))
+            else:
+                sec.text('%s: %s not installed, skipped' % (label, argv[0]))
+        return out
+
     def section(self, title):
         s = Section(title)
         self.sections.append(s)
@@ -95,35 +119,56 @@ class Context:
                 return p
         return None
 
-    def spawn_times(self, argv, n):
-        """n samples of fork+exec+wait of argv, in microseconds (stdout/err to /dev/null)."""
-        devnull = os.open(os.devnull, os.O_RDWR)
-        out = []
-        try:
-            for _ in range(n):
-                t0 = time.perf_counter_ns()
-                pid = os.posix_spawn(argv[0], argv, os.environ,
-                                     file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0),
-                                                   (os.POSIX_SPAWN_DUP2, devnull, 1),
-                                                   (os.POSIX_SPAWN_DUP2, devnull, 2)])
-                _, st = os.waitpid(pid, 0)
-                out.append((time.perf_counter_ns() - t0) / 1000)
-                if os.waitstatus_to_exitcode(st) != 0:
-                    raise RuntimeError('%s exited %d' % (' '.join(argv),
-                                                         os.waitstatus_to_exitcode(st)))
-        finally:
-            os.close(devnull)
-        return out
+    def compare(self, cases, reps=None, rounds=5, ok=(0,)):
+        """medians(cases, reps or ctx.reps, rounds, ok): see medians()."""
+        return medians(cases, reps or self.reps, rounds, ok)
 
-    def compare(self, cases, reps=None, rounds=5):
-        """cases: [(label, argv)]; runs them in interleaved rounds so drift hits
-        all alike; returns {label: median microseconds}."""
-        reps = reps or self.reps
-        samples = {label: [] for label, _ in cases}
-        for _ in range(rounds):
-            for label, argv in cases:
-                samples[label] += self.spawn_times(argv, max(1, reps // rounds))
-        return {label: statistics.median(s) for label, s in samples.items()}
+
+def spawn_times(argv, n, ok=(0,), before=None):
+    """n samples of posix_spawn+waitpid of argv (argv[0] a path), in
+    microseconds; stdin, stdout and stderr are /dev/null. An exit status not
+    in ok is an error (a case that fails measures nothing). before(), if
+    given, runs untimed before each sample (to set up what the case acts on)."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    out = []
+    try:
+        for _ in range(n):
+            if before:
+                before()
+            t0 = time.perf_counter_ns()
+            pid = os.posix_spawn(argv[0], argv, os.environ,
+                                 file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 0),
+                                               (os.POSIX_SPAWN_DUP2, devnull, 1),
+                                               (os.POSIX_SPAWN_DUP2, devnull, 2)])
+            _, st = os.waitpid(pid, 0)
+            out.append((time.perf_counter_ns() - t0) / 1000)
+            if os.waitstatus_to_exitcode(st) not in ok:
+                raise RuntimeError('%s exited %d' % (' '.join(argv),
+                                                     os.waitstatus_to_exitcode(st)))
+    finally:
+        os.close(devnull)
+    return out
+
+
+def medians(cases, reps, rounds=5, ok=(0,)):
+    """cases: [(label, argv)] or [(label, argv, before)]; runs them in
+    `rounds` interleaved rounds of reps // rounds samples each (at least one),
+    so that drift on a shared machine hits every case alike; returns
+    {label: median microseconds} in the order of cases."""
+    samples = {c[0]: [] for c in cases}
+    for _ in range(rounds):
+        for label, argv, *before in cases:
+            samples[label] += spawn_times(argv, max(1, reps // rounds), ok, *before)
+    return {label: statistics.median(s) for label, s in samples.items()}
+
+
+def children(pid):
+    """The pids of pid's children (/proc/PID/task/PID/children)."""
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
 
 
 def machine():

@@ -7,6 +7,8 @@ Root only: as another user encapsulate takes the user-namespace path, which
 the floor does not model."""
 import os
 
+import benchlib
+
 TITLE = 'encapsulate: the floor (a minimal C program, same namespace set)'
 ORDER = 45
 TARGET = 1.5
@@ -27,13 +29,7 @@ def run(ctx):
     true = ctx.which('/bin/true', 'true')
     enc, flo, bare = "encapsulate '' /bin/true", 'floor /bin/true', '/bin/true (bare)'
     cases = [(bare, [true]), (flo, [floor, true]), (enc, [ctx.applets['encapsulate'], '', true])]
-    bwrap = ctx.which('bwrap')
-    if bwrap:
-        cases.append(('bwrap ... /bin/true', [bwrap, '--ro-bind', '/', '/', '--dev', '/dev',
-                                              '--proc', '/proc', '--unshare-all',
-                                              '--die-with-parent', true]))
-    else:
-        sec.text('bwrap not installed (apt-get install bubblewrap): skipped')
+    cases += ctx.installed(sec, [('bwrap ... /bin/true', benchlib.BWRAP + [true])])
     med = ctx.compare(cases, rounds=10)
     n = max(1, ctx.reps // 10) * 10
 

@@ -1,66 +1,31 @@
-#!/usr/bin/python3
 """nsinit against tini, catatonit and dumb-init, measured in the same run:
-start-up of `X true`, reaping a burst of 10,000 orphans, idle RSS.
-
-Usage: tests/bench/nsinit.py [--binary build/release/isobox] [--reps N]"""
-import argparse
+start-up of `X true`, reaping a burst of 10,000 orphans (tools/orphans),
+idle RSS."""
 import os
-import shutil
-import statistics
+import signal
 import subprocess
-import sys
-import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import benchlib
 
-
-def peers(nsinit):
-    out = [('nsinit', [nsinit])]
-    for name, argv in (('tini-static', ['/usr/bin/tini-static', '-s']),
-                       ('tini', ['/usr/bin/tini', '-s']),
-                       ('catatonit', ['/usr/bin/catatonit']),
-                       ('dumb-init', ['/usr/bin/dumb-init'])):
-        if os.access(argv[0], os.X_OK):
-            out.append((name, argv))
-    return out
-
-
-def wall(argv, reps):
-    devnull = os.open(os.devnull, os.O_RDWR)
-    samples = []
-    for _ in range(reps):
-        t0 = time.perf_counter_ns()
-        pid = os.posix_spawn(argv[0], argv, os.environ,
-                             file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1),
-                                           (os.POSIX_SPAWN_DUP2, devnull, 2)])
-        _, st = os.waitpid(pid, 0)
-        samples.append((time.perf_counter_ns() - t0) / 1e3)
-        assert os.waitstatus_to_exitcode(st) == 0, argv
-    os.close(devnull)
-    return samples
-
-
-def startup(inits, reps, rounds=5):
-    res = {n: [] for n, _ in inits}
-    for _ in range(rounds):  # interleaved, so drift hits everyone alike
-        for name, argv in inits:
-            res[name] += wall(argv + ['/bin/true'], max(1, reps // rounds))
-    return {n: statistics.median(v) for n, v in res.items()}
-
-
-def reaping(inits, orphans_bin, n, rounds=7):
-    res = {name: [] for name, _ in inits}
-    for _ in range(rounds):
-        for name, argv in inits:
-            res[name] += [x / 1e3 for x in wall(argv + [orphans_bin, str(n)], 1)]
-    return {k: statistics.median(v) for k, v in res.items()}
+TITLE = 'nsinit: start-up, reaping and idle RSS against tini, catatonit and dumb-init'
+ORDER = 30
+ORPHANS = 10000
+REAP_ROUNDS = 7   # one burst per init per round, each about a second: fewer when
+                  # --reps is under 70, so that a quick run stays quick
 
 
 def idle_rss(argv):
-    p = subprocess.Popen(argv + ['sleep', '30'])
+    """VmRSS in kB of argv (an init) with a sleeping child, after 0.3 s."""
+    p = subprocess.Popen(argv + ['sleep', '30'], stdin=subprocess.DEVNULL)
+    kids, deadline = [], time.monotonic() + 10
     try:
         time.sleep(0.3)
+        # Its child, read before the kill (then it is no longer its child);
+        # wait for it on a loaded machine, or a late fork would outlive us.
+        while not kids and time.monotonic() < deadline and p.poll() is None:
+            kids = benchlib.children(p.pid)
+            time.sleep(0.01)
         with open('/proc/%d/status' % p.pid) as f:
             for line in f:
                 if line.startswith('VmRSS:'):
@@ -68,41 +33,49 @@ def idle_rss(argv):
     finally:
         p.kill()
         p.wait()
-        subprocess.run(['pkill', '-KILL', '-P', str(p.pid)], check=False)
+        for pid in kids:
+            os.kill(pid, signal.SIGKILL)
     return None
 
 
-def report(binary, reps, out=sys.stdout):
-    tmp = tempfile.mkdtemp(prefix='nsinit-bench.', dir=os.path.join(ROOT, 'build'))
-    try:
-        link = os.path.join(tmp, 'nsinit')
-        os.symlink(os.path.abspath(binary), link)
-        inits = peers(link)
-        orphans = os.path.join(os.path.dirname(os.path.abspath(binary)), 'tools', 'orphans')
-        s = startup(inits, reps)
-        r = reaping(inits, orphans, 10000)
-        rss = {name: idle_rss(argv) for name, argv in inits}
-    finally:
-        shutil.rmtree(tmp)
-    base = 'tini-static' if 'tini-static' in s else inits[0][0]
-    rows = []
-    out.write('%-12s %14s %10s %18s %10s %12s\n' % ('init', 'start-up us', 'vs ' + base[:6],
-                                                    'reap 10k orphans ms', 'vs ' + base[:6],
-                                                    'idle RSS kB'))
-    for name, _ in inits:
-        out.write('%-12s %14.0f %9.2fx %18.0f %9.2fx %12s\n' % (
-            name, s[name], s[name] / s[base], r[name], r[name] / r[base], rss[name]))
-        rows.append({'name': name, 'startup_us': s[name], 'reap_ms': r[name], 'rss_kb': rss[name]})
-    return rows
+def run(ctx):
+    sec = ctx.section(TITLE)
+    if not ctx.ready('nsinit'):
+        sec.text('skipped: nsinit is still the placeholder')
+        return
+    inits = [('nsinit', [ctx.applets['nsinit']])]
+    inits += ctx.installed(sec, [('tini-static', ['tini-static', '-s']), ('tini', ['tini', '-s']),
+                                 ('catatonit', ['catatonit']), ('dumb-init', ['dumb-init'])])
+    true = ctx.which('/bin/true', 'true')
+    start = ctx.compare([(n, argv + [true]) for n, argv in inits])
+    orphans = os.path.join(os.path.dirname(ctx.binary), 'tools', 'orphans')
+    if os.access(orphans, os.X_OK):
+        bursts = min(REAP_ROUNDS, max(1, ctx.reps // 10))
+        reap = ctx.compare([(n, argv + [orphans, str(ORPHANS)]) for n, argv in inits],
+                           reps=bursts, rounds=bursts)
+        reap = {n: us / 1000 for n, us in reap.items()}
+    else:
+        sec.text('reaping skipped: no %s (run scons)' % orphans)
+        reap, bursts = {}, 0
+    rss = {n: idle_rss(argv) for n, argv in inits}
+    base = 'tini-static' if 'tini-static' in start else 'nsinit'
+    vs = 'x ' + base
 
+    def ratio(d, n):
+        return '%.2f' % (d[n] / d[base]) if n in d else '-'
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--binary', default=os.path.join(ROOT, 'build', 'release', 'isobox'))
-    ap.add_argument('--reps', type=int, default=300)
-    a = ap.parse_args()
-    report(a.binary, a.reps)
-
-
-if __name__ == '__main__':
-    main()
+    sec.table(['init', 'start-up us', vs, 'reap %d orphans ms' % ORPHANS, vs, 'idle RSS kB'],
+              [[n, start[n], ratio(start, n), reap.get(n, '-'), ratio(reap, n), rss[n]]
+               for n, _ in inits],
+              note='start-up: `INIT /bin/true`, median of %d runs each, interleaved in 5 rounds; '
+              'reaping: `INIT orphans %d`, median of %d interleaved bursts; idle RSS: VmRSS of '
+              'the init 0.3 s after it started `sleep 30`'
+              % (max(1, ctx.reps // 5) * 5, ORPHANS, bursts))
+    sec.chart('nsinit start-up, INIT /bin/true (median microseconds, smaller is better)', 'us',
+              [(n, start[n], n == 'nsinit') for n, _ in inits])
+    if reap:
+        sec.chart('Reaping %d orphans (median milliseconds, smaller is better)' % ORPHANS, 'ms',
+                  [(n, reap[n], n == 'nsinit') for n, _ in inits])
+    sec.chart('Idle RSS of the init (kB, smaller is better)', 'kB',
+              [(n, rss[n] or 0, n == 'nsinit') for n, _ in inits])
+    sec.faster('nsinit start-up', 'nsinit', start, [n for n, _ in inits[1:]])
