@@ -170,14 +170,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The walk's question on this table (kept small: the fixed point is
 	 * cubic), rooted at one of its mounts. */
-	if (n && n <= 64)
+	if (n && n <= 32)
 		check_tree(t.ids, t.parents, n, t.ids[data[size - 1] % n]);
 	table_free(&t);
 
 	/* And on a random table of few ids: cycles, shared ids, orphans. */
 	{
-		long ids[64], parents[64];
-		size_t k = size / 2 < 64 ? size / 2 : 64;
+		long ids[32], parents[32];
+		size_t k = size / 2 < 32 ? size / 2 : 32;
 		for (i = 0; i < k; i++) {
 			ids[i] = data[2 * i] % 16;
 			parents[i] = data[2 * i + 1] % 16;
