@@ -109,18 +109,12 @@ static int bad(const char *a, const char *b, const char *c)
  * aborted on it). Split in place so the pieces need no copy. */
 static int parse_list(struct encap *e, const char *given)
 {
-	size_t len = strlen(given), n = 1, i, size;
-	char *list, *p, *area;
+	size_t len = strlen(given), n = mnt_list_count(given), size;
+	const char *wrong;
+	char *list, *area;
 
-	if (!len)
+	if (!n)
 		return 0;
-	for (i = 0; i < len; i++)
-		n += given[i] == '|';
-	if (given[0] == '|' || given[len - 1] == '|')
-		return bad("empty element in the writable list '", e->list, "'");
-	for (i = 1; i < len; i++)
-		if (given[i] == '|' && given[i - 1] == '|')
-			return bad("empty element in the writable list '", e->list, "'");
 	/* The pointers, the fds and a copy to cut into entries (argv stays as
 	 * the caller wrote it), in one mapping that lives as long as we do:
 	 * no malloc in the binary for this. */
@@ -133,17 +127,10 @@ static int parse_list(struct encap *e, const char *given)
 	e->entry_fd = (int *)(void *)(area + n * sizeof *e->entries);
 	list = area + n * (sizeof *e->entries + sizeof *e->entry_fd);
 	memcpy(list, given, len + 1);
-	for (i = 0, p = list; i < n; i++) {
-		char *end = strchr(p, '|');
-		if (end)
-			*end = 0;
-		if (*p != '/')
-			return bad("writable entry '", p, "' is not an absolute path");
-		e->entries[i] = p;
-		e->entry_fd[i] = -1;
-		p = end ? end + 1 : p + strlen(p);
-	}
-	e->n_entries = n;
+	if (mnt_list_split(list, e->entries, n, &wrong) < 0)
+		return wrong ? bad("writable entry '", wrong, "' is not an absolute path")
+		             : bad("empty element in the writable list '", e->list, "'");
+	e->n_entries = n; /* entry_fd[i] are set as the entries are opened */
 	return 0;
 }
 

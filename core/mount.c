@@ -191,6 +191,38 @@ int mnt_open_entry(const char *path)
 	return open(path, O_PATH | O_CLOEXEC);
 }
 
+size_t mnt_list_count(const char *list)
+{
+	size_t n = *list != 0;
+	for (; *list; list++)
+		n += *list == '|';
+	return n;
+}
+
+int mnt_list_split(char *copy, const char **entries, size_t n, const char **bad)
+{
+	const char *relative = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		entries[i] = copy;
+		while (*copy && *copy != '|')
+			copy++;
+		if (copy == entries[i]) { /* an empty element outweighs a relative one */
+			relative = NULL;
+			break;
+		}
+		*copy++ = 0; /* the '|', or the end of the last entry */
+		if (*entries[i] != '/' && !relative)
+			relative = entries[i];
+	}
+	*bad = relative;
+	if (i == n && !relative)
+		return 0;
+	errno = EINVAL;
+	return -1;
+}
+
 /* --- fallback for kernels without mount_setattr (before 5.12) ----------- */
 
 /* The mount id of an open file: statx STATX_MNT_ID (Linux 5.8, needs no
@@ -332,18 +364,56 @@ static int remount_ro(int fd)
 	return remount_ro_as(fd, 0);
 }
 
+size_t mnt_parse_mountinfo(char *text, long *ids, long *parents, char **points, size_t max)
+{
+	char *line = text, *next;
+	size_t n;
+
+	for (n = 0; *line && n < max; n++, line = next) {
+		int k;
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = 0;
+		ids[n] = number_at(line);
+		for (k = 0; k < 5; k++) { /* cut 5 fields, the last one the mount point */
+			if (k == 1)
+				parents[n] = number_at(line);
+			points[n] = line;
+			line += strcspn(line, " ");
+			if (*line)
+				*line++ = 0;
+		}
+		unescape(points[n]);
+	}
+	return n;
+}
+
+void mnt_tree_members(const long *ids, const long *parents, size_t n, long root, unsigned char *in)
+{
+	size_t i, j;
+	int grew;
+
+	do { /* ROOT, and mounts whose parent is in the tree, to a fixed point */
+		grew = 0;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n && !in[i]; j++)
+				if (ids[i] == root || (in[j] && ids[j] == parents[i]))
+					in[i] = grew = 1;
+	} while (grew);
+}
+
 /* Every mount of the tree attached over "/" (those descending from its root
  * mount), each reached by its mount point inside the tree and checked to be
  * that very mount: one hidden under another mount cannot be reached by
  * path, and is refused (fail closed) instead of being left writable. */
 static int ro_walk(int tree, struct mnt_fail *f)
 {
-	size_t text_cap = 0, table_size = 0, n = 0, lines = 1, i;
-	char *text = read_all("/proc/self/mountinfo", &text_cap), *line, *next;
+	size_t text_cap = 0, table_size = 0, n, lines = 1, i;
+	char *text = read_all("/proc/self/mountinfo", &text_cap), *line;
 	long root, *ids, *parents;
 	char **points;
 	unsigned char *in, *table = MAP_FAILED;
-	int rc = -1, grew;
+	int rc = -1;
 
 	if (!text)
 		return fail(f, "cannot read /proc/self/mountinfo", NULL);
@@ -365,41 +435,8 @@ static int ro_walk(int tree, struct mnt_fail *f)
 		fail(f, "cannot find the mount id of the new tree", NULL);
 		goto out;
 	}
-	for (line = text; *line && n < lines; line = next) {
-		char *field[5];
-		int k;
-		next = strchr(line, '\n');
-		next = next ? next + 1 : line + strlen(line);
-		if (next[-1] == '\n')
-			next[-1] = 0;
-		for (k = 0; k < 5; k++) {
-			field[k] = line;
-			line += strcspn(line, " ");
-			if (*line)
-				*line++ = 0;
-		}
-		ids[n] = number_at(field[0]);
-		parents[n] = number_at(field[1]);
-		unescape(field[4]);
-		points[n++] = field[4];
-	}
-	do { /* mounts whose parent is in the tree, to a fixed point */
-		grew = 0;
-		for (i = 0; i < n; i++) {
-			size_t j;
-			if (in[i])
-				continue;
-			if (ids[i] == root) {
-				in[i] = grew = 1;
-				continue;
-			}
-			for (j = 0; j < n; j++)
-				if (in[j] && ids[j] == parents[i]) {
-					in[i] = grew = 1;
-					break;
-				}
-		}
-	} while (grew);
+	n = mnt_parse_mountinfo(text, ids, parents, points, lines);
+	mnt_tree_members(ids, parents, n, root, in);
 	for (i = 0; i < n; i++) {
 		long id = -1;
 		int fd;

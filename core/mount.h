@@ -52,4 +52,26 @@ int mnt_make_private_root(void);
  * view. Refuses a path that is not absolute (EINVAL). */
 int mnt_open_entry(const char *path);
 
+/* encapsulate's writable list 'W1|W2|...': the number of entries in it (0
+ * for ""), which is how many mnt_list_split writes. */
+size_t mnt_list_count(const char *list);
+
+/* Cut COPY, a writable copy of a list, in place at each '|' into its N
+ * entries (N = mnt_list_count(COPY), ENTRIES has room for them), each to be
+ * an absolute path. 0, or -1 with EINVAL and *BAD = NULL if any element is
+ * empty (whatever else is wrong), else *BAD = the first relative one. */
+int mnt_list_split(char *copy, const char **entries, size_t n, const char **bad);
+
+/* Parse the text of /proc/self/mountinfo in place: for each line, up to MAX
+ * of them, the mount id and parent id (the first two fields, decimal) and the
+ * mount point (the fifth, its \ooo escapes undone) cut out of TEXT. Fields
+ * are split on single spaces; a missing one reads "" (id 0). Returns the
+ * number of entries written. */
+size_t mnt_parse_mountinfo(char *text, long *ids, long *parents, char **points, size_t max);
+
+/* Which of the N mounts (ids, parents) belong to the tree of mount ROOT: IN,
+ * N bytes of zeros on entry, gets a 1 for the mounts with id ROOT and those
+ * whose parent is in the tree (to a fixed point), the others stay 0. */
+void mnt_tree_members(const long *ids, const long *parents, size_t n, long root, unsigned char *in);
+
 #endif

@@ -3,12 +3,60 @@
  * parser, the rest is the option value. spec_uint is checked against strtol,
  * which dpkg uses; the schedule against its own invariants (item count within
  * spec_schedule_len, a "forever" jump inside the schedule, positive timeouts
- * or signals); the others must not crash and keep their outputs in range. */
+ * or signals); a signal's name and number round trip through
+ * spec_signal_name; spec_user_group against its contract with buffers of
+ * exactly the right size, one byte short, and a size from the input; the
+ * others must not crash and keep their outputs in range. */
 #include <errno.h>
 #include <limits.h>
 
 #include "fuzz_common.h"
 #include "spec.h"
+
+/* name -> number -> name for a name, number -> name -> number for a number
+ * that has one (dpkg's 19 names are 19 distinct signals). */
+static void check_signal(const char *s)
+{
+	const char *name;
+	int sig = -1, again = -1, number;
+
+	if (spec_signal(s, &sig) < 0)
+		return;
+	FUZZ_CHECK(sig >= 0);
+	name = spec_signal_name(sig);
+	if (spec_uint(s, 10, &number) < 0) { /* a name */
+		FUZZ_CHECK(name && !strcmp(name, s));
+	} else {
+		FUZZ_CHECK(sig == number);
+	}
+	if (name) {
+		FUZZ_CHECK(*name && strlen(name) < 5 && spec_signal(name, &again) == 0 && again == sig);
+	}
+}
+
+/* USER[:GROUP] into a buffer of CAP bytes, allocated to the byte, so that a
+ * write past it is an ASan error. */
+static void check_user_group(const char *s, size_t cap)
+{
+	size_t len = strcspn(s, ":");
+	char *user = malloc(cap ? cap : 1);
+	const char *group = (const char *)1;
+	int rc;
+
+	if (!user)
+		abort();
+	errno = 0;
+	rc = spec_user_group(s, user, cap, &group);
+	if (len >= cap) {
+		FUZZ_CHECK(rc == -1 && errno == ENAMETOOLONG);
+	} else if (s[len] == ':' && !s[len + 1]) {
+		FUZZ_CHECK(rc == -1 && errno == EINVAL);
+	} else {
+		FUZZ_CHECK(rc == 0 && strlen(user) == len && !memcmp(user, s, len));
+		FUZZ_CHECK(group == (s[len] ? s + len + 1 : NULL));
+	}
+	free(user);
+}
 
 static void check_uint(const char *s, int base)
 {
@@ -30,7 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s, user[32];
 	const char *group;
 	struct spec_prio prio;
-	int which, n, i, sig;
+	int which, n, i;
+	size_t len;
 
 	if (!size)
 		return 0;
@@ -42,8 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_uint(s, 0);
 		break;
 	case 1:
-		if (spec_signal(s, &sig) == 0)
-			FUZZ_CHECK(sig >= 0);
+		check_signal(s);
 		break;
 	case 2: {
 		int len = spec_schedule_len(s);
@@ -79,6 +127,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_CHECK(strlen(user) < sizeof user && !strchr(user, ':'));
 			FUZZ_CHECK(!group || (*group && group > s && group[-1] == ':'));
 		}
+		len = strcspn(s, ":");
+		check_user_group(s, len + 1); /* exactly enough */
+		check_user_group(s, len);     /* one byte short */
+		check_user_group(s, size % 40);
 		break;
 	}
 	free(s);
