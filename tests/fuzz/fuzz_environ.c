@@ -1,4 +1,4 @@
-/* fuzz-sources: core/nsenter.c core/err.c core/reaper.c
+/* fuzz-sources: core/nsenter.c core/err.c core/reaper.c core/sys.c
  * nse_read_env (nsenter-lite -e: /proc/PID/environ) fed through a memfd,
  * against a model: split the bytes read on NUL, keep the pieces that contain
  * '=' and do not start with it. The parser reads into its own mmap'd buffer,

@@ -1,4 +1,4 @@
-/* fuzz-sources: core/mount.c core/ns.c core/err.c core/reaper.c
+/* fuzz-sources: core/mount.c core/ns.c core/err.c core/reaper.c core/sys.c
  * mnt_parse_mountinfo and mnt_tree_members, the reading of
  * /proc/self/mountinfo behind encapsulate's walk on kernels without
  * mount_setattr. The parser against a model of the format as it reads it:

@@ -1,4 +1,4 @@
-/* fuzz-sources: core/ns.c core/err.c core/reaper.c
+/* fuzz-sources: core/ns.c core/err.c core/reaper.c core/sys.c
  * ns_parse_list, the namespace list of ssd-isolate --isolate=LIST (and of
  * nsinit's flags), against a model of its specification: a comma list of
  * known names, each name whole, no empty element; on error *bad points at

@@ -1,4 +1,4 @@
-/* fuzz-sources: core/mount.c core/ns.c core/err.c core/reaper.c
+/* fuzz-sources: core/mount.c core/ns.c core/err.c core/reaper.c core/sys.c
  * mnt_list_count and mnt_list_split, encapsulate's writable list 'W1|W2|...',
  * against a model of its specification: '' has no entry; otherwise the
  * elements between '|' are the entries, in order, cut in place; any empty
