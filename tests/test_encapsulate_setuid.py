@@ -164,6 +164,18 @@ def test_caller_killing_the_waiter_during_set_up_stops_everything(enc, setuid_is
     priv = b.privileged()[0]
     waiter = [pid for pid in b.procs if pid != priv][0]
     run(SETPRIV_NOBODY + ['kill', '-KILL', str(waiter)], check=0)
+    # kill(2) only queues the signal: wait until the waiter has died (a
+    # zombie, its descriptors closed) before letting the set-up go on, or a
+    # loaded machine lets the sandbox pass its parent check while the waiter
+    # is still alive, and COMMAND runs before the parent-death signal comes.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            if status_of(waiter)['State'][0] == 'Z':
+                break
+        except OSError:
+            break
+        time.sleep(0.005)
     code = b.finish()
     assert code == -signal.SIGKILL
     deadline = time.monotonic() + 10
