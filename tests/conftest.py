@@ -12,6 +12,8 @@ import uuid
 
 import pytest
 
+from procfs import children, state  # noqa: F401 (the tests import them from here)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VARIANT = os.environ.get('ISOBOX_VARIANT', 'release')
 ISOBOX = os.path.abspath(os.environ.get('ISOBOX', os.path.join(ROOT, 'build', VARIANT, 'isobox')))
@@ -126,24 +128,6 @@ def host_mounts():
 # suite runs, never anything of ours: gcc's temporary files, perf's vdso
 # copies and the session tool's scratch files. Everything else new in /tmp fails the test.
 FOREIGN_TMP = re.compile(r'^(cc[A-Za-z0-9]{6}(\.[A-Za-z0-9_]+)+|bash_tool_[0-9a-f-]+|perf-vdso\.so-[A-Za-z0-9]+)$')
-
-
-def children(pid):
-    """Direct children of a process (of its main thread), from /proc."""
-    try:
-        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
-
-
-def state(pid):
-    """The one-letter state of a process (R, S, Z, T...), or None if gone."""
-    try:
-        with open('/proc/%d/stat' % pid) as f:
-            return f.read().rsplit(')', 1)[1].split()[0]
-    except OSError:
-        return None
 
 
 def tmp_entries():

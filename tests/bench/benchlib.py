@@ -15,9 +15,12 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+from procfs import children  # noqa: E402,F401 (the modules use benchlib.children)
 
 # encapsulate's peer, with the closest sandbox to encapsulate's default: the
 # host read-only, a fresh /dev and /proc, every namespace bwrap can unshare.
@@ -160,15 +163,6 @@ def medians(cases, reps, rounds=5, ok=(0,)):
         for label, argv, *before in cases:
             samples[label] += spawn_times(argv, max(1, reps // rounds), ok, *before)
     return {label: statistics.median(s) for label, s in samples.items()}
-
-
-def children(pid):
-    """The pids of pid's children (/proc/PID/task/PID/children)."""
-    try:
-        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
-            return [int(x) for x in f.read().split()]
-    except OSError:
-        return []
 
 
 def machine():
