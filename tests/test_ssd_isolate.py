@@ -529,8 +529,29 @@ def c_deleted_exec(r, e):
     r.effects()
 
 
+def c_odd_name(r, e):
+    """--name compares with the Name: line of /proc/PID/status, as dpkg
+    does: leading white space skipped, a backslash doubled, a tab as it is."""
+    name = ' o\t\\' + TAG
+    path = os.path.join(e.dir, name)
+    shutil.copy('/bin/sleep', path)
+    p = subprocess.Popen([path, '1000'])
+    try:
+        wait_for(lambda: open('/proc/%d/comm' % p.pid).read() == name + '\n', what='odd name')
+        r('--status', '-n', name)
+        r('--status', '-n', name[1:])
+        r('--status', '-n', 'o\t\\\\' + TAG)
+        r('--status', '-n', ' o\t\\\\' + TAG)
+        r('--status', '-n', 'o\\t\\\\' + TAG)
+        r('--stop', '-t', '-n', 'o\t\\\\' + TAG)
+    finally:
+        p.kill()
+        p.wait()
+
+
 CASES = [c_no_command, c_deleted_exec, c_not_running, c_lifecycle, c_start_foreground, c_test_mode, c_usage,
-         c_prefixes_and_permutation, c_pidfile_rules, c_retry, c_several, c_zombie, c_background_io, c_notify]
+         c_prefixes_and_permutation, c_pidfile_rules, c_retry, c_several, c_zombie, c_background_io, c_notify,
+         c_odd_name]
 
 
 def play(case, prog, base):
