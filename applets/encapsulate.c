@@ -25,6 +25,7 @@
 #include "landlock.h"
 #include "mount.h"
 #include "ns.h"
+#include "nsenter.h"
 #include "opt.h"
 #include "reaper.h"
 #include "sys.h"
@@ -83,6 +84,8 @@ struct encap {
 	char cwd[PATH_MAX];
 	sigset_t caller_mask;
 	int alive_fd;             /* setuid mode, in the sandbox: the parent's liveness pipe */
+	int net_apart;            /* the network namespace made beside the view (ns_net_start) */
+	struct ns_net net;
 };
 
 /* Setuid-root mode (docs/encapsulate.1, SECURITY): whether this process
@@ -345,7 +348,8 @@ static int files_as_caller(const char **step)
 static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_config *nc)
 {
 	const char *step = NULL;
-	int keep[MAX_KEEP + 1];
+	int keep[MAX_KEEP + 3];
+	size_t n_keep;
 	struct mnt_fail f;
 	struct mnt_view v;
 	size_t i;
@@ -354,8 +358,14 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	/* The caller's descriptors first: one on a host directory would be a
 	 * way out of the view (runc CVE-2024-21626, the original's fd 7). */
 	memcpy(keep, e->keep, e->n_keep * sizeof *keep);
-	keep[e->n_keep] = e->alive_fd;
-	if (confine_close_fds(keep, e->n_keep + (e->alive_fd >= 0), &step) < 0)
+	n_keep = e->n_keep;
+	if (e->alive_fd >= 0)
+		keep[n_keep++] = e->alive_fd;
+	if (e->net_apart) {
+		keep[n_keep++] = e->net.sock;
+		keep[n_keep++] = e->net.pidfd;
+	}
+	if (confine_close_fds(keep, n_keep, &step) < 0)
 		goto fail;
 	if (mnt_make_private_root() < 0) {
 		step = "cannot make / private (a chroot whose mount may be shared?)";
@@ -403,6 +413,8 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	for (i = 0; i < e->n_entries; i++)
 		if (close(e->entry_fd[i]) < 0)
 			goto fail_close;
+	if (e->net_apart && ns_net_join(&e->net, &step) < 0)
+		goto fail;
 	if (priv.held) {
 		if (confine_drop_all_as(priv.uid, priv.gid, &step) < 0)
 			goto fail;
@@ -519,14 +531,20 @@ int encapsulate_main(int argc, char **argv)
 	e.userns = !priv.held && !(caps() >> CAP_SYS_ADMIN & 1);
 	memset(&nc, 0, sizeof nc);
 	nc.clone_flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS;
-	if (!e.share_net)
+	/* The network namespace, the costliest by far, is made beside the
+	 * view where the sandbox can join it by pidfd; not in setuid mode,
+	 * where the sandbox may not ptrace its helper (undumpable). */
+	e.net_apart = !e.share_net && !priv.held && nse_pidfd_setns_works();
+	if (!e.share_net && !e.net_apart)
 		nc.clone_flags |= CLONE_NEWNET;
+	if (e.net_apart)
+		nc.net = &e.net;
 	if (e.userns)
 		nc.clone_flags |= CLONE_NEWUSER;
 	/* "cgroup where available": the kernel says so through /proc. */
 	if (stat("/proc/self/ns/cgroup", &st) == 0)
 		nc.clone_flags |= CLONE_NEWCGROUP;
-	nc.setup = NS_DIE_WITH_PARENT | (e.share_net ? 0 : NS_LO_UP);
+	nc.setup = NS_DIE_WITH_PARENT | (e.share_net || e.net_apart ? 0 : NS_LO_UP);
 	/* Decided out here: inside the new PID namespace both getpgrp() and
 	 * tcgetpgrp() of a host group read 0, equal even in the background. */
 	if (isatty(0) && tcgetpgrp(0) == getpgrp()) {

@@ -100,7 +100,7 @@ int nsinit_main(int argc, char **argv)
 {
 	sigset_t orig;
 	struct reaper r = {.notify_fd = -1, .grace_ms = 5000, .who = "nsinit"};
-	struct ns_config ns = {0, 0};
+	struct ns_config ns = {0, 0, NULL};
 	struct opt_state st;
 	int id, halt = 0, code;
 	long v;

@@ -1525,7 +1525,7 @@ static int daemon_setup(void *p)
  * and stays until the namespace is empty. Never returns. */
 static void __attribute__((noreturn)) reaper_main(struct ssd *o, int report_fd, const sigset_t *mask)
 {
-	struct ns_config cfg = {o->ns_flags, NS_PRIVATE_ROOT | NS_MOUNT_PROC};
+	struct ns_config cfg = {o->ns_flags, NS_PRIVATE_ROOT | NS_MOUNT_PROC, NULL};
 	struct daemon_arg arg = {o, {-1, -1, -1}};
 	struct reaper r;
 	const char *step;
@@ -1567,7 +1567,7 @@ static void __attribute__((noreturn)) reaper_main(struct ssd *o, int report_fd, 
 
 static int isolated_start(struct ssd *o)
 {
-	struct ns_config cfg = {o->ns_flags, 0};
+	struct ns_config cfg = {o->ns_flags, 0, NULL};
 	int report[2] = {-1, -1}, sp[2] = {-1, -1};
 	char buf[64], num[24];
 	const char *step;

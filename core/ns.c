@@ -145,6 +145,94 @@ int ns_lo_up(void)
 	return rc;
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+static void net_stop(struct ns_net *n, int kill_it);
+
+/* Fork the helper (see ns.h). Called by spawn() between the user namespace
+ * and the others: the helper is then in the new user namespace (which owns
+ * its network namespace) but not in the new PID namespace, so COMMAND
+ * stays PID 2. */
+static int net_start(struct ns_net *n)
+{
+	int sv[2], err;
+
+	n->pid = -1;
+	n->sock = n->pidfd = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	n->pid = sys_fork();
+	if (n->pid == 0) {
+		/* Report [step, errno], then stay (the namespace needs a member)
+		 * until the sandbox has joined and closed its end, or died. */
+		unsigned char r[2] = {0, 0};
+		close(sv[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || unshare(CLONE_NEWNET) < 0)
+			r[0] = 1;
+		else if (ns_lo_up() < 0)
+			r[0] = 2;
+		r[1] = r[0] ? (unsigned char)errno : 0;
+		if (write(sv[1], r, 2) == 2)
+			(void)read(sv[1], r, 1);
+		_exit(0);
+	}
+	err = errno;
+	close(sv[1]);
+	n->sock = sv[0];
+	if (n->pid > 0) {
+		n->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
+		if (n->pidfd >= 0)
+			return 0;
+		err = errno;
+	}
+	net_stop(n, 1);
+	errno = err;
+	return -1;
+}
+
+/* Our copies of the helper's descriptors, and with KILL the helper. */
+static void net_stop(struct ns_net *n, int kill_it)
+{
+	if (n->sock >= 0)
+		close(n->sock);
+	if (n->pidfd >= 0)
+		close(n->pidfd);
+	n->sock = n->pidfd = -1;
+	if (kill_it && n->pid > 0) {
+		kill(n->pid, SIGKILL);
+		waitpid(n->pid, NULL, 0);
+	}
+}
+
+int ns_net_join(struct ns_net *n, const char **step)
+{
+	unsigned char r[2] = {0, 0};
+	ssize_t got;
+	int rc = -1, err;
+
+	do
+		got = read(n->sock, r, 2);
+	while (got < 0 && errno == EINTR);
+	*step = "cannot create the network namespace";
+	if (got != 2) {
+		errno = got < 0 ? errno : ECHILD; /* the helper died */
+	} else if (r[0]) {
+		if (r[0] == 2)
+			*step = "cannot bring up lo";
+		errno = r[1];
+	} else if (setns(n->pidfd, CLONE_NEWNET) < 0) {
+		*step = "cannot join the network namespace";
+	} else {
+		rc = 0;
+	}
+	err = errno;
+	net_stop(n, 0); /* EOF: the helper exits; the waiter outside reaps it */
+	errno = err;
+	return rc;
+}
+
 int ns_die_with_parent(int alive_fd)
 {
 	struct pollfd p = {alive_fd, POLLIN, 0};
@@ -179,15 +267,19 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 			return -1;
 		}
 	}
+	if (c->net && net_start(c->net) < 0) {
+		*step = "cannot start the network namespace helper";
+		return -1;
+	}
 	if (!alive_fd && other && unshare(other) < 0) {
 		*step = "cannot create namespaces";
-		return -1;
+		goto fail;
 	}
 	/* The child learns that we died through EOF on this pipe, which also
 	 * closes the race between fork and PR_SET_PDEATHSIG. */
 	if (pipe2(alive, O_CLOEXEC) < 0) {
 		*step = "cannot create a pipe";
-		return -1;
+		goto fail;
 	}
 	/* ns_clone: clone(2) used like fork(2), no new stack, SIGCHLD at exit.
 	 * The argument order after the flags differs between architectures,
@@ -201,11 +293,13 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 		close(alive[0]);
 		close(alive[1]);
 		errno = err;
-		return -1;
+		goto fail;
 	}
 	if (pid > 0) {
 		close(alive[0]);
 		/* alive[1] stays open (close-on-exec) for as long as we live. */
+		if (c->net)
+			net_stop(c->net, 0); /* the child's now */
 		return pid;
 	}
 	close(alive[1]);
@@ -223,6 +317,13 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 	}
 	close(alive[0]);
 	return 0;
+fail:
+	if (c->net) {
+		int err = errno;
+		net_stop(c->net, 1);
+		errno = err;
+	}
+	return -1;
 }
 
 pid_t ns_spawn(const struct ns_config *c, const char **step)
@@ -273,7 +374,10 @@ int ns_wait_relay(pid_t child)
 	for (;;) {
 		struct signalfd_siginfo si;
 		struct pollfd p = {sfd, POLLIN, 0};
-		pid_t pid = waitpid(child, &st, WNOHANG);
+		pid_t pid;
+		/* Any other child is the network namespace helper (ns_net). */
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0 && pid != child)
+			;
 		if (pid == child)
 			break;
 		if (pid < 0 && errno != EINTR) {

@@ -22,7 +22,7 @@ import time
 
 import pytest
 
-from conftest import ISOBOX, NOBODY, SETPRIV_NOBODY, run, tool
+from conftest import ISOBOX, NOBODY, SETPRIV_NOBODY, children, run, tool
 
 PY = '/usr/bin/python3'
 TIOCSTI = 0x5412
@@ -309,6 +309,29 @@ def test_ps_shows_the_reaper_and_command_only(who):
     p = run(enc(who, '', 'sh', '-c', 'ps -e -o pid= -o comm='), check=0)
     rows = [l.split() for l in p.stdout.splitlines()]
     assert [r[0] for r in rows[:2]] == ['1', '2'] and len(rows) == 3, rows
+
+
+def test_on_the_host_only_the_waiter_and_the_reaper_while_command_runs(who):
+    """The network namespace is made beside the view by a helper process;
+    by the time COMMAND runs it is gone (reaped): the host sees the waiter,
+    its one child the reaper, and COMMAND under it, in a namespace of its
+    own that is not the host's."""
+    p = subprocess.Popen(enc(who, '', 'sh', '-c', 'echo ready; exec sleep 30'),
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline() == 'ready\n'
+        kids = children(p.pid)
+        assert len(kids) == 1, kids
+        command = children(kids[0])
+        assert len(command) == 1, command
+        deadline = time.monotonic() + 10  # 'ready' comes just before the exec
+        while os.readlink('/proc/%d/exe' % command[0]) != os.path.realpath('/bin/sleep'):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert os.readlink('/proc/%d/ns/net' % command[0]) != os.readlink('/proc/self/ns/net')
+    finally:
+        p.kill()
+        p.wait()
 
 
 def test_no_capabilities_and_no_new_privs(who):

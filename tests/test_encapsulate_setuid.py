@@ -192,9 +192,10 @@ def test_with_user_namespaces_the_setuid_copy_keeps_no_root_at_all(setuid_isobox
     w.mkdir()
     os.chown(w, NOBODY, NOBODY)
     b = Blocked(SETPRIV_NOBODY + [setuid_isobox, 'encapsulate', '-v', str(w), 'sh', '-c',
-                                  'cat /proc/self/uid_map > "$0/map"', str(w)], setuid_isobox, 2)
+                                  'cat /proc/self/uid_map > "$0/map"', str(w)], setuid_isobox, 3)
     try:
-        # (Their capabilities are those of the new user namespace.)
+        # The waiter, the sandbox and the helper making its network
+        # namespace. (Their capabilities are those of the new user namespace.)
         for pid, s in b.procs.items():
             assert s['Uid'] == [str(NOBODY)] * 4 and s['Gid'] == [str(NOBODY)] * 4, (pid, s)
     finally:
