@@ -84,7 +84,7 @@ struct encap {
 	char cwd[PATH_MAX];
 	sigset_t caller_mask;
 	int alive_fd;             /* setuid mode, in the sandbox: the parent's liveness pipe */
-	int net_apart;            /* the network namespace made beside the view (ns_net_start) */
+	int net_apart;            /* the network namespace made beside the view (ns.h, ns_net) */
 	struct ns_net net;
 };
 

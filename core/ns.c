@@ -188,6 +188,7 @@ static int net_start(struct ns_net *n)
 		err = errno;
 	}
 	net_stop(n, 1);
+	n->pid = -1;
 	errno = err;
 	return -1;
 }
@@ -212,12 +213,15 @@ int ns_net_join(struct ns_net *n, const char **step)
 	ssize_t got;
 	int rc = -1, err;
 
+	if (n->pid < 0) /* no helper: made with the others, lo up in ns_setup */
+		return 0;
 	do
 		got = read(n->sock, r, 2);
 	while (got < 0 && errno == EINTR);
 	*step = "cannot create the network namespace";
 	if (got != 2) {
-		errno = got < 0 ? errno : ECHILD; /* the helper died */
+		*step = "the network namespace helper died";
+		errno = got < 0 ? errno : ECHILD;
 	} else if (r[0]) {
 		if (r[0] == 2)
 			*step = "cannot bring up lo";
@@ -267,9 +271,14 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 			return -1;
 		}
 	}
-	if (c->net && net_start(c->net) < 0) {
-		*step = "cannot start the network namespace helper";
-		return -1;
+	/* No pidfd (a seccomp profile may refuse pidfd_open): the network
+	 * namespace is made with the others, and ns_net_join brings lo up. */
+	if (c->net && !alive_fd && net_start(c->net) < 0) {
+		if (errno != ENOSYS && errno != EPERM && errno != EACCES) {
+			*step = "cannot start the network namespace helper";
+			return -1;
+		}
+		other |= CLONE_NEWNET;
 	}
 	if (!alive_fd && other && unshare(other) < 0) {
 		*step = "cannot create namespaces";
@@ -351,7 +360,7 @@ int ns_setup(const struct ns_config *c, const char **step)
 		*step = "cannot mount /dev/shm or /dev/mqueue";
 		return -1;
 	}
-	if ((c->setup & NS_LO_UP) && ns_lo_up() < 0) {
+	if (((c->setup & NS_LO_UP) || (c->net && c->net->pid < 0)) && ns_lo_up() < 0) {
 		*step = "cannot bring up lo";
 		return -1;
 	}
@@ -375,7 +384,8 @@ int ns_wait_relay(pid_t child)
 		struct signalfd_siginfo si;
 		struct pollfd p = {sfd, POLLIN, 0};
 		pid_t pid;
-		/* Any other child is the network namespace helper (ns_net). */
+		/* Reap any other child too: the network namespace helper
+		 * (ns_net), or one we inherited from a shell that exec'd us. */
 		while ((pid = waitpid(-1, &st, WNOHANG)) > 0 && pid != child)
 			;
 		if (pid == child)

@@ -29,7 +29,7 @@ struct ns_net;
 struct ns_config {
 	int clone_flags;  /* CLONE_NEW* to create */
 	unsigned setup;   /* NS_* */
-	struct ns_net *net; /* ns_spawn: CLONE_NEWNET made beside by a helper */
+	struct ns_net *net; /* ns_spawn only: CLONE_NEWNET made beside by a helper */
 };
 
 /* Parse "pid,mount,ipc,uts,net,cgroup,user,time" (or "all") into CLONE_NEW*
@@ -89,7 +89,10 @@ struct ns_net {
 	int pidfd; /* the helper's pidfd */
 };
 /* In the child, with CAP_SYS_ADMIN: wait for the helper, join its network
- * namespace, close both descriptors. -1 with *step naming what failed. */
+ * namespace, close both descriptors (the helper then exits). Where no
+ * pidfd could be had (ENOSYS, EPERM: seccomp) ns_spawn made the namespace
+ * with the others, ns_setup brings lo up and this does nothing. -1 with
+ * *step naming what failed. */
 int ns_net_join(struct ns_net *n, const char **step);
 
 #endif

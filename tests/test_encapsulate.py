@@ -312,19 +312,23 @@ def test_ps_shows_the_reaper_and_command_only(who):
 
 
 def test_on_the_host_only_the_waiter_and_the_reaper_while_command_runs(who):
-    """The network namespace is made beside the view by a helper process;
-    by the time COMMAND runs it is gone (reaped): the host sees the waiter,
-    its one child the reaper, and COMMAND under it, in a namespace of its
-    own that is not the host's."""
+    """The network namespace is made beside the view by a helper process,
+    which exits once the reaper has joined it and is reaped by the waiter:
+    then the host sees the waiter, its one child the reaper, and COMMAND
+    under it, in a network namespace that is not the host's."""
     p = subprocess.Popen(enc(who, '', 'sh', '-c', 'echo ready; exec sleep 30'),
                          stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline() == 'ready\n'
+        # The helper may still be on its way out (or a zombie) just now.
+        deadline = time.monotonic() + 10
+        while len(children(p.pid)) != 1:
+            assert time.monotonic() < deadline, children(p.pid)
+            time.sleep(0.01)
         kids = children(p.pid)
-        assert len(kids) == 1, kids
         command = children(kids[0])
         assert len(command) == 1, command
-        deadline = time.monotonic() + 10  # 'ready' comes just before the exec
+        # 'ready' comes just before the exec.
         while os.readlink('/proc/%d/exe' % command[0]) != os.path.realpath('/bin/sleep'):
             assert time.monotonic() < deadline
             time.sleep(0.01)
@@ -1036,3 +1040,21 @@ def test_kernel_keyrings_are_out_of_reach(who):
                 'print(l.syscall(248, b"user", b"k", b"v", 1, -4), ctypes.get_errno())\n'),  # add_key to @u
             check=0)
     assert p.stdout.split() == ['-1', str(errno.EPERM)] * 2
+
+
+SYS_PIDFD_OPEN = 434  # x86_64 (and every architecture with the unified table)
+
+
+def test_without_pidfd_open_the_network_namespace_is_made_with_the_others(who, x86_64):
+    """A seccomp profile (or a kernel before 5.3) that refuses pidfd_open:
+    no helper, the network namespace comes with the others, lo still up,
+    and COMMAND still PID 2 alone with its reaper."""
+    if who == 'setuid':
+        pytest.skip('enosys sets no_new_privs: nothing setuid gains privilege beneath it')
+    cmd = as_who(who, [tool('enosys'), str(SYS_PIDFD_OPEN), ISOBOX, 'encapsulate', '', 'sh', '-c',
+                       'readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1; '
+                       'ip -o link show lo | grep -c "[<,]UP[,>]"; ps -e -o pid='])
+    out = run(cmd, check=0).stdout.split()
+    assert out[0] != os.readlink('/proc/self/ns/net'), out
+    assert out[1:] == ['lo', '1', '1', '2', out[-1]] and len(out) == 6, out
+
