@@ -101,17 +101,16 @@ static int fail(struct mnt_fail *f, const char *step, const char *path)
 	return -1;
 }
 
-/* PATH points into a buffer about to be unmapped: the message needs a copy
- * (the process exits after printing it). */
+/* PATH points into a buffer about to be unmapped: the message needs a copy,
+ * kept in F (a static buffer would add a page to every applet's memory). */
 static int fail_copy(struct mnt_fail *f, const char *step, const char *path)
 {
-	static char copy[PATH_MAX];
 	size_t n = strlen(path);
-	if (n >= sizeof copy)
-		n = sizeof copy - 1;
-	memcpy(copy, path, n);
-	copy[n] = 0;
-	return fail(f, step, copy);
+	if (n >= sizeof f->copy)
+		n = sizeof f->copy - 1;
+	memcpy(f->copy, path, n);
+	f->copy[n] = 0;
+	return fail(f, step, f->copy);
 }
 
 /* Decimal digits at p (mountinfo and fdinfo fields); no libc strtol, whose

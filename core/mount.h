@@ -1,6 +1,7 @@
 #ifndef ISOBOX_MOUNT_H
 #define ISOBOX_MOUNT_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /* Read-only views of the system built with the new mount API (open_tree,
@@ -29,6 +30,7 @@ struct mnt_view {
 struct mnt_fail {
 	const char *step; /* "cannot clone the mount tree", ... */
 	const char *path; /* the path concerned, or NULL */
+	char copy[PATH_MAX]; /* where path points when it had to be copied */
 };
 
 /* In a new mount namespace whose "/" is already private (ns_make_private),

@@ -79,3 +79,5 @@ def run(ctx):
     sec.chart('Idle RSS of the init (kB, smaller is better)', 'kB',
               [(n, rss[n] or 0, n == 'nsinit') for n, _ in inits])
     sec.faster('nsinit start-up', 'nsinit', start, [n for n, _ in inits[1:]])
+    if rss['nsinit']:  # issue 3: idle RSS under 100 KB
+        sec.target('nsinit idle RSS under 100 kB', rss['nsinit'] < 100, '%d kB' % rss['nsinit'])
