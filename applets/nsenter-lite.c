@@ -297,7 +297,7 @@ int nsenter_lite_main(int argc, char **argv)
 	 * not reused by another process while the /proc files were opened. */
 	nse_init(&e);
 	if (pid && nse_pidfd_setns_works()) {
-		e.pidfd = nse_pidfd_open(pid);
+		e.pidfd = sys_pidfd_open(pid);
 		/* A seccomp profile may refuse pidfd_open (older container
 		 * runtimes): then the /proc/PID/ns files, as util-linux does. */
 		if (e.pidfd < 0 && errno != ENOSYS && errno != EPERM && errno != EACCES) {

@@ -145,10 +145,6 @@ int ns_lo_up(void)
 	return rc;
 }
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
 static void net_stop(struct ns_net *n, int kill_it);
 
 /* Fork the helper (see ns.h). Called by spawn() between the user namespace
@@ -182,7 +178,7 @@ static int net_start(struct ns_net *n)
 	close(sv[1]);
 	n->sock = sv[0];
 	if (n->pid > 0) {
-		n->pidfd = (int)syscall(SYS_pidfd_open, n->pid, 0);
+		n->pidfd = sys_pidfd_open(n->pid);
 		if (n->pidfd >= 0)
 			return 0;
 		err = errno;

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,10 +14,6 @@
 #include "ns.h" /* CLONE_NEWTIME, CLONE_NEWCGROUP for old headers */
 #include "nsenter.h"
 #include "reaper.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 const struct nse_type nse_types[NSE_TYPES] = {
 	{"user", CLONE_NEWUSER}, {"cgroup", CLONE_NEWCGROUP}, {"ipc", CLONE_NEWIPC},
@@ -59,11 +54,6 @@ int nse_pidfd_setns_works(void)
 	return major > 5 || (major == 5 && minor >= 8);
 }
 
-int nse_pidfd_open(pid_t pid)
-{
-	/* The kernel sets O_CLOEXEC on every pidfd. */
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-}
 
 int nse_exited(int pidfd)
 {

@@ -31,7 +31,6 @@ void nse_init(struct nse *e);
 /* 1 when setns(2) accepts a pidfd (Linux 5.8). pidfd_open exists from 5.3,
  * so its success proves nothing (util-linux PR#3269): ask uname(2). */
 int nse_pidfd_setns_works(void);
-int nse_pidfd_open(pid_t pid);
 /* 1 when the process behind pidfd has exited (a zombie included), else 0. */
 int nse_exited(int pidfd);
 

@@ -37,6 +37,15 @@ pid_t sys_fork(void)
 	return _Fork();
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+int sys_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
 long long sys_now_ns(void)
 {
 	struct timespec ts;

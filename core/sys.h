@@ -19,6 +19,9 @@ int sys_setgroups(size_t n, const gid_t *list);
 /* fork(2) of a single-threaded process: libc's _Fork, which still
  * refreshes the thread id the child's libc relies on. */
 pid_t sys_fork(void);
+/* pidfd_open(2) (Linux 5.3), for which musl 1.2.3 has no wrapper; the
+ * kernel sets O_CLOEXEC on every pidfd. */
+int sys_pidfd_open(pid_t pid);
 /* CLOCK_MONOTONIC now, in nanoseconds. */
 long long sys_now_ns(void);
 /* The working directory into buf; NULL with ENOENT when it is not
