@@ -84,8 +84,7 @@ struct encap {
 	char cwd[PATH_MAX];
 	sigset_t caller_mask;
 	int alive_fd;             /* setuid mode, in the sandbox: the parent's liveness pipe */
-	int net_apart;            /* the network namespace made beside the view (ns.h, ns_net) */
-	struct ns_net net;
+	struct ns_net net;        /* the network namespace made beside the view (ns.h) */
 };
 
 /* Setuid-root mode (docs/encapsulate.1, SECURITY): whether this process
@@ -361,9 +360,9 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	n_keep = e->n_keep;
 	if (e->alive_fd >= 0)
 		keep[n_keep++] = e->alive_fd;
-	if (e->net_apart) {
-		keep[n_keep++] = e->net.sock;
-		keep[n_keep++] = e->net.pidfd;
+	if (nc->net) {
+		keep[n_keep++] = nc->net->sock;
+		keep[n_keep++] = nc->net->pidfd;
 	}
 	if (confine_close_fds(keep, n_keep, &step) < 0)
 		goto fail;
@@ -413,7 +412,7 @@ static void __attribute__((noreturn)) sandbox(struct encap *e, const struct ns_c
 	for (i = 0; i < e->n_entries; i++)
 		if (close(e->entry_fd[i]) < 0)
 			goto fail_close;
-	if (e->net_apart && ns_net_join(&e->net, &step) < 0)
+	if (nc->net && ns_net_join(nc->net, &step) < 0)
 		goto fail;
 	if (priv.held) {
 		if (confine_drop_all_as(priv.uid, priv.gid, &step) < 0)
@@ -534,17 +533,16 @@ int encapsulate_main(int argc, char **argv)
 	/* The network namespace, the costliest by far, is made beside the
 	 * view where the sandbox can join it by pidfd; not in setuid mode,
 	 * where the sandbox may not ptrace its helper (undumpable). */
-	e.net_apart = !e.share_net && !priv.held && nse_pidfd_setns_works();
-	if (!e.share_net && !e.net_apart)
-		nc.clone_flags |= CLONE_NEWNET;
-	if (e.net_apart)
+	if (!e.share_net && !priv.held && nse_pidfd_setns_works())
 		nc.net = &e.net;
+	else if (!e.share_net)
+		nc.clone_flags |= CLONE_NEWNET;
 	if (e.userns)
 		nc.clone_flags |= CLONE_NEWUSER;
 	/* "cgroup where available": the kernel says so through /proc. */
 	if (stat("/proc/self/ns/cgroup", &st) == 0)
 		nc.clone_flags |= CLONE_NEWCGROUP;
-	nc.setup = NS_DIE_WITH_PARENT | (e.share_net || e.net_apart ? 0 : NS_LO_UP);
+	nc.setup = NS_DIE_WITH_PARENT | ((nc.clone_flags & CLONE_NEWNET) ? NS_LO_UP : 0);
 	/* Decided out here: inside the new PID namespace both getpgrp() and
 	 * tcgetpgrp() of a host group read 0, equal even in the background. */
 	if (isatty(0) && tcgetpgrp(0) == getpgrp()) {

@@ -1025,7 +1025,6 @@ static void stop_summary(const struct ssd *o, int retry_nr)
 	put(1, ".\n", NULL);
 }
 
-
 static void sleep_ns(long long ns)
 {
 	struct timespec ts = {(time_t)(ns / 1000000000LL), (long)(ns % 1000000000LL)};

@@ -214,13 +214,11 @@ int ns_net_join(struct ns_net *n, const char **step)
 	do
 		got = read(n->sock, r, 2);
 	while (got < 0 && errno == EINTR);
-	*step = "cannot create the network namespace";
 	if (got != 2) {
 		*step = "the network namespace helper died";
 		errno = got < 0 ? errno : ECHILD;
 	} else if (r[0]) {
-		if (r[0] == 2)
-			*step = "cannot bring up lo";
+		*step = r[0] == 2 ? "cannot bring up lo" : "cannot create the network namespace";
 		errno = r[1];
 	} else if (setns(n->pidfd, CLONE_NEWNET) < 0) {
 		*step = "cannot join the network namespace";
@@ -268,7 +266,7 @@ static pid_t spawn(const struct ns_config *c, int *alive_fd, const char **step)
 		}
 	}
 	/* No pidfd (a seccomp profile may refuse pidfd_open): the network
-	 * namespace is made with the others, and ns_net_join brings lo up. */
+	 * namespace is made with the others, and ns_setup brings lo up. */
 	if (c->net && !alive_fd && net_start(c->net) < 0) {
 		if (errno != ENOSYS && errno != EPERM && errno != EACCES) {
 			*step = "cannot start the network namespace helper";
